@@ -1,0 +1,36 @@
+"""regresolve: where will this image be pulled from?
+
+Answers it exactly as podman, skopeo, buildah and CRI-O do (containers/image v5.34.2):
+image references, containers-registries.conf (v2, v1, drop-ins, short-name aliases),
+pull plans, and OpenShift's rendering of cluster image configuration.
+
+This module only re-exports the public API.
+"""
+
+from regresolve._errors import (
+    InvalidConfig,
+    InvalidReference,
+    PlanError,
+    RegresolveError,
+    ShortNameError,
+)
+from regresolve._model import Alias, Mirror, RegistriesConf, Registry
+
+# -- references (issue 2) --
+# -- configuration loading (issue 3) --
+# -- resolver, plans, short names (issue 3) --
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Alias",
+    "InvalidConfig",
+    "InvalidReference",
+    "Mirror",
+    "PlanError",
+    "RegistriesConf",
+    "Registry",
+    "RegresolveError",
+    "ShortNameError",
+    "__version__",
+]

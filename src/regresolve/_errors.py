@@ -1,0 +1,95 @@
+"""The exception hierarchy.
+
+Every error regresolve raises on purpose derives from :class:`RegresolveError`.
+Each carries ``go_message``: the exact text containers/image v5.34.2 produces for
+the same input, so differential tests can compare it byte for byte.  ``str(err)``
+starts with that text and may add context Go does not give (the entry, the file).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InvalidConfig",
+    "InvalidReference",
+    "PlanError",
+    "RegresolveError",
+    "ShortNameError",
+]
+
+
+class RegresolveError(Exception):
+    """Base class of every error regresolve raises deliberately.
+
+    Attributes:
+        go_message: the error text containers/image v5.34.2 gives for the same input.
+    """
+
+    go_message: str
+
+    def __init__(self, go_message: str, *, context: str | None = None) -> None:
+        self.go_message = go_message
+        self.context = context
+        super().__init__(go_message if context is None else f"{go_message} ({context})")
+
+
+class InvalidReference(RegresolveError, ValueError):  # noqa: N818 - public name fixed by issue 2
+    """An image reference that containers/image would reject.
+
+    Attributes:
+        input: the text that was parsed.
+    """
+
+    def __init__(self, go_message: str, input: str, *, context: str | None = None) -> None:  # noqa: A002
+        self.input = input
+        super().__init__(go_message, context=context)
+
+
+class InvalidConfig(RegresolveError, ValueError):  # noqa: N818 - public name fixed by issue 3
+    """A registries.conf (or drop-in, or alias cache) that containers/image would refuse.
+
+    Attributes:
+        path: the file the problem is in ("" for in-memory text without a name).
+        entry: where in the file, e.g. ``registry[2].mirror[0]`` or ``aliases."foo"``
+            (None when the problem is the whole file, e.g. a TOML syntax error).
+    """
+
+    def __init__(
+        self,
+        go_message: str,
+        *,
+        path: str = "",
+        entry: str | None = None,
+        context: str | None = None,
+    ) -> None:
+        self.path = path
+        self.entry = entry
+        if context is None and entry is not None:
+            context = f"entry {entry}" + (f" in {path}" if path else "")
+        super().__init__(go_message, context=context)
+
+
+class PlanError(RegresolveError, ValueError):  # noqa: N818
+    """A reference that parses but cannot be planned (podman fails before any network access).
+
+    Examples: a tag and a digest together, or a rewrite through a location that does
+    not yield a canonical reference (``rewriting reference: ...``).
+
+    Attributes:
+        reference: the reference being planned, as given.
+    """
+
+    def __init__(self, go_message: str, reference: str, *, context: str | None = None) -> None:
+        self.reference = reference
+        super().__init__(go_message, context=context)
+
+
+class ShortNameError(RegresolveError, ValueError):  # noqa: N818
+    """Short-name resolution failed the way ``pkg/shortnames.Resolve`` fails.
+
+    Attributes:
+        name: the short name being resolved.
+    """
+
+    def __init__(self, go_message: str, name: str, *, context: str | None = None) -> None:
+        self.name = name
+        super().__init__(go_message, context=context)
