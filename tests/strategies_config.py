@@ -1,0 +1,499 @@
+"""Hypothesis strategies that generate whole containers-registries.conf file sets.
+
+The generated sets are deliberately hostile: a small host alphabet so prefixes collide
+(``a.com``, ``b.a.com``, ``*.a.com``, ``a.com:5000``, ``a.com/ns`` ...), duplicate prefixes,
+conflicting ``insecure``/``blocked``, every ``pull-from-mirror`` value, trailing slashes,
+``http://`` locations, v1 files, case-variant and unknown keys, the "top-level key after a
+table" trap, invalid short-name modes and aliases, credential helpers.
+
+Each example is a :class:`ConfigCase`.  It carries the files in the oracle's request
+format (virtual absolute paths, see ``tests/oracle/PROTOCOL.md``) and knows how to
+
+* build the oracle request (:meth:`ConfigCase.oracle_request`),
+* write the same layout under a real directory (:meth:`ConfigCase.materialize`), and
+* produce the keyword arguments for :func:`regresolve.load_config` that make our loader
+  look at exactly what the oracle's Go code looks at (:meth:`ConfigCase.load_kwargs`).
+
+Generated files never contain more than one TOML *type* error each, and never spell the
+same struct field twice in one table (``location`` and ``LOCATION``): BurntSushi/toml walks a
+Go map there, so Go's answer would be non-deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+__all__ = [
+    "HOME",
+    "SYSTEM_CONF",
+    "SYSTEM_DIR",
+    "USER_CONF",
+    "USER_DIR",
+    "ConfigCase",
+    "config_cases",
+    "registries_conf_texts",
+    "toml_string",
+]
+
+# -- the oracle's virtual layout ----------------------------------------------------------
+
+HOME = "/home/user"
+SYSTEM_CONF = "/etc/containers/registries.conf"
+SYSTEM_DIR = "/etc/containers/registries.conf.d"
+USER_CONF = HOME + "/.config/containers/registries.conf"
+USER_DIR = HOME + "/.config/containers/registries.conf.d"
+CUSTOM_CONF = "/custom/registries.conf"
+CUSTOM_DIR = "/custom/registries.d"
+
+
+@dataclass(frozen=True)
+class ConfigCase:
+    """One generated configuration file set.
+
+    Attributes:
+        files: virtual absolute path -> file text, or ``None`` for a directory.
+        symlinks: virtual path -> link target (written verbatim).
+        system_registries_conf_path: ``SystemContext.SystemRegistriesConfPath`` (virtual) or None.
+        system_registries_conf_dir_path: ``SystemContext.SystemRegistriesConfDirPath`` or None.
+    """
+
+    files: Mapping[str, str | None]
+    symlinks: Mapping[str, str] = field(default_factory=dict)
+    system_registries_conf_path: str | None = None
+    system_registries_conf_dir_path: str | None = None
+
+    def oracle_request(self, **extra: Any) -> dict[str, Any]:
+        """The ``{"op": "config", ...}`` request for this file set (plus ``extra`` fields)."""
+        req: dict[str, Any] = {"op": "config", "files": dict(self.files)}
+        if self.symlinks:
+            req["symlinks"] = dict(self.symlinks)
+        if self.system_registries_conf_path is not None:
+            req["system_registries_conf_path"] = self.system_registries_conf_path
+        if self.system_registries_conf_dir_path is not None:
+            req["system_registries_conf_dir_path"] = self.system_registries_conf_dir_path
+        req.update(extra)
+        return req
+
+    def materialize(self, root: Path) -> None:
+        """Write the files (and symlinks) under ``root`` exactly as the oracle does."""
+        root.mkdir(parents=True, exist_ok=True)
+        (root / HOME.lstrip("/")).mkdir(parents=True, exist_ok=True)
+        for vpath, text in sorted(self.files.items(), key=lambda kv: kv[0].count("/")):
+            real = root / vpath.lstrip("/")
+            if text is None:
+                real.mkdir(parents=True, exist_ok=True)
+            else:
+                real.parent.mkdir(parents=True, exist_ok=True)
+                real.write_bytes(text.encode("utf-8"))
+        for vpath, target in self.symlinks.items():
+            real = root / vpath.lstrip("/")
+            real.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(target, real)
+
+    def load_kwargs(self, root: Path) -> dict[str, Any]:
+        """Arguments for ``regresolve.load_config`` that mirror the oracle's SystemContext.
+
+        The oracle sets ``RootForImplicitAbsolutePaths = R`` and ``HOME = R/home/user`` and
+        passes the two optional paths prefixed with ``R``; ``env`` is empty so nothing on the
+        host is consulted.
+        """
+        r = str(root)
+        kwargs: dict[str, Any] = {"root": r, "home": r + HOME, "env": {}}
+        if self.system_registries_conf_path is not None:
+            kwargs["path"] = r + self.system_registries_conf_path
+        if self.system_registries_conf_dir_path is not None:
+            kwargs["dropin_dirs"] = [r + self.system_registries_conf_dir_path]
+        return kwargs
+
+
+# -- TOML building blocks -----------------------------------------------------------------
+
+
+def toml_string(s: str) -> str:
+    """A TOML basic string for ``s`` (escapes what TOML requires, keeps the rest)."""
+    out = ['"']
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def toml_key(k: str) -> str:
+    """A TOML key: bare when possible, else a basic string."""
+    if k and all(c in _BARE for c in k):
+        return k
+    return toml_string(k)
+
+
+# Hosts and prefixes from a deliberately small alphabet so that matches overlap.
+HOSTS = (
+    "a.com",
+    "b.a.com",
+    "c.b.a.com",
+    "a.com:5000",
+    "b.a.com:5000",
+    "a.com/ns",
+    "a.com/ns/x",
+    "a.com:5000/ns",
+    "docker.io",
+    "docker.io/library",
+    "docker.io/library/busybox",
+    "localhost",
+    "localhost:5000",
+    "m.com",
+    "m.com/mirror",
+    "quay.io",
+    "quay.io/ns",
+)
+WILDCARDS = ("*.a.com", "*.b.a.com", "*.com", "*.a.com:5000", "*.a.com/ns", "*.", "*", "**.a.com")
+ODD = (
+    "",
+    "/",
+    "a.com/",
+    "a.com//",
+    "m.com/",
+    "http://a.com",
+    "https://m.com/",
+    "A.com",
+    "a.com@sha256:" + "a" * 64,
+    "a.com/ns:tag",
+    "john.doe@a.com",
+)
+
+
+def _one_of_weighted(*pairs: tuple[int, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
+    out: list[st.SearchStrategy[Any]] = []
+    for weight, strat in pairs:
+        out.extend([strat] * weight)
+    return st.one_of(out)
+
+
+locations = _one_of_weighted(
+    (8, st.sampled_from(HOSTS)), (2, st.sampled_from(ODD)), (1, st.sampled_from(WILDCARDS))
+)
+prefixes = _one_of_weighted(
+    (6, st.sampled_from(HOSTS)), (3, st.sampled_from(WILDCARDS)), (1, st.sampled_from(ODD))
+)
+pull_from_mirror_values = st.sampled_from(
+    ["", "all", "digest-only", "tag-only", "All", "none", "digest"]
+)
+search_entries = _one_of_weighted(
+    (6, st.sampled_from(["docker.io", "quay.io", "a.com", "a.com:5000", "localhost"])),
+    (
+        1,
+        st.sampled_from(
+            ["quay.io/", "Docker.IO", "quay.io/ns", "", "my_reg.com", "[::1]:5000", "http://q.io"]
+        ),
+    ),
+)
+short_name_modes = st.sampled_from(
+    ["enforcing", "permissive", "disabled", "", "prompt", "Enforcing", "off"]
+)
+alias_names = _one_of_weighted(
+    (6, st.sampled_from(["foo", "bar", "library/foo", "ns/bar", "busybox"])),
+    (
+        1,
+        st.sampled_from(
+            ["a.com/foo", "foo:1", "foo@sha256:" + "b" * 64, "Foo", "", "localhost/x", "a b"]
+        ),
+    ),
+)
+alias_values = _one_of_weighted(
+    (6, st.sampled_from(["a.com/foo", "docker.io/foo", "quay.io/ns/bar", "localhost/x", ""])),
+    (
+        1,
+        st.sampled_from(
+            ["foo", "a.com/foo:1", "a.com/foo@sha256:" + "c" * 64, "A.com/Foo", "a.com:5000/x"]
+        ),
+    ),
+)
+helpers = st.lists(
+    st.sampled_from(["containers-auth.json", "pass", "secretservice", ""]), max_size=3
+)
+
+
+def _case_variant(name: str) -> st.SearchStrategy[str]:
+    """``name`` as written, or a case variant BurntSushi/toml still maps to the same field."""
+    variants = [name, name.upper(), name[:1].upper() + name[1:]]
+    if "k" in name:
+        variants.append(name.replace("k", "\u212a", 1))  # KELVIN SIGN folds to k in Go
+    if "s" in name:
+        variants.append(name.replace("s", "\u017f", 1))  # LATIN SMALL LETTER LONG S folds to s
+    return _one_of_weighted((12, st.just(name)), (1, st.sampled_from(variants)))
+
+
+@dataclass
+class _Budget:
+    """Per-file state: at most one TOML type error."""
+
+    type_error_used: bool = False
+
+
+def _bool_value(draw: st.DrawFn, budget: _Budget) -> str:
+    if not budget.type_error_used and draw(st.integers(0, 60)) == 0:
+        budget.type_error_used = True
+        return draw(st.sampled_from(['"true"', "1", "[true]", "1979-05-27", "1.5"]))
+    return "true" if draw(st.booleans()) else "false"
+
+
+def _str_value(draw: st.DrawFn, budget: _Budget, value: str) -> str:
+    if not budget.type_error_used and draw(st.integers(0, 80)) == 0:
+        budget.type_error_used = True
+        return draw(st.sampled_from(["true", "42", "[" + toml_string(value) + "]", "{}"]))
+    return toml_string(value)
+
+
+def _str_list_value(draw: st.DrawFn, budget: _Budget, values: list[str]) -> str:
+    if not budget.type_error_used and draw(st.integers(0, 80)) == 0:
+        budget.type_error_used = True
+        return draw(
+            st.sampled_from([toml_string(values[0] if values else "x"), "[1]", "[[" + '"a"' + "]]"])
+        )
+    return "[" + ", ".join(toml_string(v) for v in values) + "]"
+
+
+@st.composite
+def _mirror_lines(draw: st.DrawFn, budget: _Budget, mirror_by_digest_only: bool) -> dict[str, str]:
+    """Key -> TOML value text for one mirror table."""
+    kv: dict[str, str] = {}
+    kv[draw(_case_variant("location"))] = _str_value(draw, budget, draw(locations))
+    if draw(st.integers(0, 2)) == 0:
+        kv[draw(_case_variant("insecure"))] = _bool_value(draw, budget)
+    # pull-from-mirror next to mirror-by-digest-only is an error; keep it rarer there.
+    if draw(st.integers(0, 4 if mirror_by_digest_only else 1)) == 0:
+        kv[draw(_case_variant("pull-from-mirror"))] = _str_value(
+            draw, budget, draw(pull_from_mirror_values)
+        )
+    if draw(st.integers(0, 15)) == 0:
+        kv["mirror-by-digest"] = "true"  # unknown key: ignored
+    return kv
+
+
+@st.composite
+def _registry_entry(draw: st.DrawFn, budget: _Budget) -> tuple[dict[str, str], list[dict[str, str]]]:
+    kv: dict[str, str] = {}
+    shape = draw(st.integers(0, 9))
+    if shape <= 6:
+        kv[draw(_case_variant("location"))] = _str_value(draw, budget, draw(locations))
+    if shape >= 3:
+        kv[draw(_case_variant("prefix"))] = _str_value(draw, budget, draw(prefixes))
+    if draw(st.integers(0, 2)) == 0:
+        kv[draw(_case_variant("insecure"))] = _bool_value(draw, budget)
+    if draw(st.integers(0, 2)) == 0:
+        kv[draw(_case_variant("blocked"))] = _bool_value(draw, budget)
+    mbdo = draw(st.integers(0, 3)) == 0
+    if mbdo:
+        kv[draw(_case_variant("mirror-by-digest-only"))] = _bool_value(draw, budget)
+    if draw(st.integers(0, 25)) == 0:
+        kv[draw(_case_variant("pull-from-mirror"))] = _str_value(
+            draw, budget, draw(st.sampled_from(["", "all", "digest-only"]))
+        )
+    if draw(st.integers(0, 20)) == 0:
+        kv[draw(st.sampled_from(["mirror-by-digest", "Unknown", "search"]))] = "true"
+    mirrors = draw(st.lists(_mirror_lines(budget, mbdo), max_size=3))
+    return kv, mirrors
+
+
+def _kv_lines(kv: Mapping[str, str]) -> list[str]:
+    return [f"{toml_key(k)} = {v}" for k, v in kv.items()]
+
+
+def _inline_table(kv: Mapping[str, str]) -> str:
+    return "{" + ", ".join(f"{toml_key(k)} = {v}" for k, v in kv.items()) + "}"
+
+
+@st.composite
+def _v2_file(draw: st.DrawFn, *, dropin: bool) -> str:
+    budget = _Budget()
+    top: list[str] = []
+    trailing_top: list[str] = []  # written after a table header: the TOML trap
+    if draw(st.integers(0, 2)) == 0:
+        line = (
+            f"{toml_key(draw(_case_variant('unqualified-search-registries')))} = "
+            + _str_list_value(draw, budget, draw(st.lists(search_entries, max_size=3)))
+        )
+        (trailing_top if draw(st.integers(0, 12)) == 0 else top).append(line)
+    if draw(st.integers(0, 4)) == 0:
+        line = f"{toml_key(draw(_case_variant('short-name-mode')))} = " + _str_value(
+            draw, budget, draw(short_name_modes)
+        )
+        (trailing_top if draw(st.integers(0, 12)) == 0 else top).append(line)
+    if draw(st.integers(0, 5)) == 0:
+        top.append(
+            f"{toml_key(draw(_case_variant('credential-helpers')))} = "
+            + _str_list_value(draw, budget, draw(helpers))
+        )
+    if draw(st.integers(0, 8)) == 0:
+        top.append(
+            f"{toml_key(draw(_case_variant('additional-layer-store-auth-helper')))} = "
+            + _str_value(draw, budget, draw(st.sampled_from(["", "helper", "other-helper"])))
+        )
+    if draw(st.integers(0, 15)) == 0:
+        top.append(draw(st.sampled_from(["unknown-key = 1", 'mirror-by-digest = "x"', "[foo]"])))
+    if not dropin and draw(st.integers(0, 40)) == 0:
+        # A v1 key in a v2 file: the mixing error (even with empty arrays).
+        top.append("[registries.search]\nregistries = []")
+
+    lines = list(top)
+    if draw(st.integers(0, 3)) == 0:
+        aliases = draw(st.dictionaries(alias_names, alias_values, max_size=4))
+        lines.append(f"[{toml_key(draw(_case_variant('aliases')))}]")
+        for name, value in aliases.items():
+            lines.append(f"{toml_key(name)} = {_str_value(draw, budget, value)}")
+        lines.extend(trailing_top)
+        trailing_top = []
+
+    reg_key = toml_key(draw(_case_variant("registry")))
+    entries = draw(st.lists(_registry_entry(budget), max_size=5))
+    style = draw(st.integers(0, 9))
+    if style == 0 and entries:
+        # Inline array of inline tables for the whole registry list.
+        items = []
+        for kv, mirrors in entries:
+            full = dict(kv)
+            if mirrors:
+                full["mirror"] = "[" + ", ".join(_inline_table(m) for m in mirrors) + "]"
+            items.append(_inline_table(full))
+        lines.insert(len(top), f"{reg_key} = [{', '.join(items)}]")
+    elif style == 1 and entries and not budget.type_error_used:
+        # A table instead of an array of tables: a type error.
+        budget.type_error_used = True
+        kv, _ = entries[0]
+        lines.append(f"[{reg_key}]")
+        lines.extend(_kv_lines(kv))
+    else:
+        for kv, mirrors in entries:
+            lines.append(f"[[{reg_key}]]")
+            lines.extend(_kv_lines(kv))
+            lines.extend(trailing_top)
+            trailing_top = []
+            if mirrors and draw(st.booleans()):
+                lines.append(f"mirror = [{', '.join(_inline_table(m) for m in mirrors)}]")
+            else:
+                mkey = toml_key(draw(_case_variant("mirror")))
+                for m in mirrors:
+                    lines.append(f"[[{reg_key}.{mkey}]]")
+                    lines.extend(_kv_lines(m))
+    lines.extend(trailing_top)
+    if draw(st.integers(0, 60)) == 0:
+        lines.append(draw(st.sampled_from(["invalid", "[[registry]]\nprefix = 'a' = 'b'"])))
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def _v1_file(draw: st.DrawFn) -> str:
+    budget = _Budget()
+    lines = []
+    for table in ("search", "insecure", "block"):
+        if draw(st.integers(0, 2)) == 0:
+            continue
+        name = draw(_case_variant(table))
+        values = (
+            draw(st.lists(search_entries, max_size=3))
+            if table == "search"
+            else draw(st.lists(locations, max_size=3))
+        )
+        lines.append(f"[{toml_key(draw(_case_variant('registries')))}.{toml_key(name)}]")
+        lines.append(f"registries = {_str_list_value(draw, budget, values)}")
+    if draw(st.integers(0, 8)) == 0:
+        lines.insert(0, draw(st.sampled_from(['short-name-mode = "enforcing"', "[aliases]"])))
+    return "\n".join(lines) + "\n"
+
+
+def registries_conf_file(*, dropin: bool = False) -> st.SearchStrategy[str]:
+    """One registries.conf (or drop-in) text."""
+    if dropin:
+        return _one_of_weighted((15, _v2_file(dropin=True)), (1, _v1_file()))
+    return _one_of_weighted((6, _v2_file(dropin=False)), (1, _v1_file()))
+
+
+@st.composite
+def registries_conf_texts(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
+    """A main file text and a ``{name: text}`` drop-in mapping for ``RegistriesConf.from_toml``."""
+    main = draw(registries_conf_file())
+    names = draw(st.lists(st.sampled_from(["01.conf", "10-a.conf", "2-b.conf", "Z.conf"]),
+                          unique=True, max_size=3))
+    return main, {n: draw(registries_conf_file(dropin=True)) for n in names}
+
+
+_DROPIN_NAMES = ("01-a.conf", "10-b.conf", "2-c.conf", "Z.conf", "a.conf", ".hidden.conf")
+
+
+@st.composite
+def _dropin_dir(draw: st.DrawFn, directory: str) -> dict[str, str | None]:
+    files: dict[str, str | None] = {}
+    for name in draw(st.lists(st.sampled_from(_DROPIN_NAMES), unique=True, max_size=3)):
+        files[f"{directory}/{name}"] = draw(registries_conf_file(dropin=True))
+    extra = draw(st.integers(0, 10))
+    if extra == 0:
+        files[f"{directory}/ignored.CONF"] = "this is not toml ["
+    elif extra == 1:
+        files[f"{directory}/sub.conf"] = None  # a directory named *.conf: skipped
+    elif extra == 2:
+        files[f"{directory}/nested"] = None
+        files[f"{directory}/nested/x.conf"] = "invalid toml ["
+    if not files:
+        files[directory] = None
+    return files
+
+
+@st.composite
+def config_cases(draw: st.DrawFn) -> ConfigCase:
+    """A whole file set as the oracle and our loader see it."""
+    files: dict[str, str | None] = {}
+    symlinks: dict[str, str] = {}
+    sys_path: str | None = None
+    sys_dir: str | None = None
+
+    main_kind = draw(st.integers(0, 9))
+    if main_kind <= 5:
+        files[SYSTEM_CONF] = draw(registries_conf_file())
+    elif main_kind == 6:
+        files[USER_CONF] = draw(registries_conf_file())
+        if draw(st.booleans()):
+            files[SYSTEM_CONF] = draw(registries_conf_file())  # hidden by the user file
+    elif main_kind == 7:
+        sys_path = CUSTOM_CONF
+        if draw(st.integers(0, 4)) != 0:
+            files[CUSTOM_CONF] = draw(registries_conf_file())
+    # main_kind 8, 9: no main file at all.
+
+    if draw(st.integers(0, 2)) != 0:
+        files.update(draw(_dropin_dir(SYSTEM_DIR)))
+    if draw(st.integers(0, 3)) == 0:
+        files.update(draw(_dropin_dir(USER_DIR)))
+    if draw(st.integers(0, 7)) == 0:
+        sys_dir = CUSTOM_DIR
+        files.update(draw(_dropin_dir(CUSTOM_DIR)))
+    if draw(st.integers(0, 20)) == 0:
+        # A symlinked drop-in (followed by Go's loader).
+        target = "/srv/linked.conf"
+        files[target] = draw(registries_conf_file(dropin=True))
+        symlinks[SYSTEM_DIR + "/50-link.conf"] = "../../../srv/linked.conf"
+        files.setdefault(SYSTEM_DIR, None)
+    return ConfigCase(
+        files=files,
+        symlinks=symlinks,
+        system_registries_conf_path=sys_path,
+        system_registries_conf_dir_path=sys_dir,
+    )
