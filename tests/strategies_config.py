@@ -290,7 +290,9 @@ def _mirror_lines(draw: st.DrawFn, budget: _Budget, mirror_by_digest_only: bool)
 
 
 @st.composite
-def _registry_entry(draw: st.DrawFn, budget: _Budget) -> tuple[dict[str, str], list[dict[str, str]]]:
+def _registry_entry(
+    draw: st.DrawFn, budget: _Budget
+) -> tuple[dict[str, str], list[dict[str, str]]]:
     kv: dict[str, str] = {}
     shape = draw(st.integers(0, 9))
     if shape <= 6:
@@ -431,8 +433,11 @@ def registries_conf_file(*, dropin: bool = False) -> st.SearchStrategy[str]:
 def registries_conf_texts(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     """A main file text and a ``{name: text}`` drop-in mapping for ``RegistriesConf.from_toml``."""
     main = draw(registries_conf_file())
-    names = draw(st.lists(st.sampled_from(["01.conf", "10-a.conf", "2-b.conf", "Z.conf"]),
-                          unique=True, max_size=3))
+    names = draw(
+        st.lists(
+            st.sampled_from(["01.conf", "10-a.conf", "2-b.conf", "Z.conf"]), unique=True, max_size=3
+        )
+    )
     return main, {n: draw(registries_conf_file(dropin=True)) for n in names}
 
 
