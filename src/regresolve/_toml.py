@@ -1,0 +1,370 @@
+"""TOML helpers that make ``tomllib`` behave like BurntSushi/toml 1.4.0 where it matters.
+
+Three pieces, none of which does I/O:
+
+* :func:`loads`: TOML text -> plain ``dict``.  A line-oriented fast path handles the shapes
+  registries.conf files are made of (``[[registry]]``/``[[registry.mirror]]`` headers,
+  ``key = "string"``, booleans, one-line string arrays, comments); anything else, and any
+  document the fast path is not sure about (a repeated key, a header it did not create),
+  goes to ``tomllib``, which then also produces the error.  The fast path only accepts
+  documents ``tomllib`` accepts and returns the same value for them (a property test pins
+  this), so it changes speed, never results.
+* :func:`key_lines`: where BurntSushi's ``MetaData.keyInfo`` would place each key, so type
+  errors can name ``line N`` the way Go does.  Only called on the error path.
+* Go text helpers: :func:`go_quote` (``%q``), :func:`go_key` (``toml.Key.String``) and
+  :func:`fold` (the part of ``strings.EqualFold`` that can reach an ASCII struct key).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any, Final
+
+__all__ = ["TomlSyntaxError", "fold", "go_key", "go_quote", "key_lines", "loads"]
+
+
+class TomlSyntaxError(Exception):
+    """A document ``tomllib`` rejects.
+
+    Attributes:
+        message: tomllib's message without its position suffix.
+        line: 1-based line number, or 0 when unknown.
+    """
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+# -- Go text helpers ----------------------------------------------------------------------
+
+_GO_ESCAPES: Final = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
+_PLAIN_RE: Final = re.compile(r"[ !#-\[\]-~]*", re.ASCII)
+
+
+def go_quote(s: str) -> str:
+    """Go's ``strconv.Quote`` (``%q``) for a valid Unicode string."""
+    if _PLAIN_RE.fullmatch(s):
+        return f'"{s}"'
+    out = ['"']
+    for ch in s:
+        esc = _GO_ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+            continue
+        o = ord(ch)
+        if o < 0x20 or o == 0x7F:
+            out.append(f"\\x{o:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        elif o < 0x10000:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(f"\\U{o:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+_BARE_RE: Final = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
+_KEY_ESCAPES: Final = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n"}
+_KEY_ESCAPES.update({"\f": "\\f", "\r": "\\r", "\x7f": "\\u007f"})
+
+
+def _key_part(k: str) -> str:
+    if k == "":
+        return '""'
+    if _BARE_RE.fullmatch(k):
+        return k
+    out = []
+    for ch in k:
+        esc = _KEY_ESCAPES.get(ch)
+        if esc is None and ord(ch) < 0x20:
+            esc = f"\\u{ord(ch):04x}"
+        out.append(ch if esc is None else esc)
+    return '"' + "".join(out) + '"'
+
+
+def go_key(parts: tuple[str, ...] | list[str]) -> str:
+    """BurntSushi ``toml.Key.String()``: dotted, quoting parts that are not bare keys."""
+    return ".".join(_key_part(p) for p in parts)
+
+
+_FOLD_TABLE: Final = {0x17F: "s"}  # LATIN SMALL LETTER LONG S: Go folds it to 's'
+
+
+def fold(key: str) -> str:
+    """A case-folded form that equals a lowercase ASCII field name iff Go's EqualFold does.
+
+    Go's simple folding maps exactly two non-ASCII runes onto ASCII letters: U+212A KELVIN
+    SIGN (k) and U+017F LONG S (s).  ``str.lower`` handles the Kelvin sign already; anything
+    else non-ASCII stays non-ASCII and can never equal an ASCII field name.
+    """
+    if key.isascii():
+        return key.lower()
+    return key.translate(_FOLD_TABLE).lower()
+
+
+# -- fast path ----------------------------------------------------------------------------
+
+_STR: Final = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
+_LINE_RE: Final = re.compile(
+    r"[ \t]*(?:"
+    r"(?P<aot>\[\[[ \t]*(?P<aot_name>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)[ \t]*\]\])"
+    r"|(?P<tbl>\[[ \t]*(?P<tbl_name>[A-Za-z0-9_-]+)[ \t]*\])"
+    r"|(?:(?P<bkey>[A-Za-z0-9_-]+)|\"(?P<qkey>[^\"\\\x00-\x08\x0a-\x1f\x7f]*)\")[ \t]*=[ \t]*"
+    r"(?:(?P<str>" + _STR + r")|(?P<bool>true|false)"
+    r"|(?P<arr>\[[ \t]*(?:" + _STR + r"[ \t]*,[ \t]*)*(?:" + _STR + r"[ \t]*,?[ \t]*)?\]))"
+    r")?[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?",
+    re.ASCII,
+)
+_ARR_ITEM_RE: Final = re.compile(_STR, re.ASCII)
+
+
+def _fast_loads(text: str) -> dict[str, Any] | None:
+    """Parse the common registries.conf subset, or return None to defer to tomllib."""
+    if "\r" in text:
+        return None
+    top: dict[str, Any] = {}
+    cur = top
+    aot_top: set[str] = set()  # top-level keys created by [[x]]
+    aot_child: set[tuple[int, str]] = set()  # (id(parent table), key) created by [[x.y]]
+    fullmatch = _LINE_RE.fullmatch
+    for line in text.split("\n"):
+        m = fullmatch(line)
+        if m is None:
+            return None
+        g = m.group
+        key = g("bkey")
+        if key is None:
+            key = g("qkey")
+        if key is not None:
+            if key in cur:
+                return None
+            v = g("str")
+            if v is not None:
+                cur[key] = v[1:-1]
+            elif g("bool") is not None:
+                cur[key] = g("bool") == "true"
+            else:
+                cur[key] = [s[1:-1] for s in _ARR_ITEM_RE.findall(g("arr"))]
+            continue
+        name = g("aot_name")
+        if name is not None:
+            if "." in name:
+                parent_key, child = name.split(".")
+                if parent_key not in aot_top:
+                    return None
+                parent = top[parent_key][-1]
+                if child in parent:
+                    if (id(parent), child) not in aot_child:
+                        return None
+                    parent[child].append({})
+                else:
+                    parent[child] = [{}]
+                    aot_child.add((id(parent), child))
+                cur = parent[child][-1]
+            else:
+                if name in top:
+                    if name not in aot_top:
+                        return None
+                    top[name].append({})
+                else:
+                    top[name] = [{}]
+                    aot_top.add(name)
+                cur = top[name][-1]
+            continue
+        name = g("tbl_name")
+        if name is not None:
+            if name in top:
+                return None
+            cur = top[name] = {}
+    return top
+
+
+_POS_RE: Final = re.compile(r"\(at line (\d+), column \d+\)$|\(at end of document\)$")
+
+
+def loads(text: str) -> dict[str, Any]:
+    """TOML text -> dict; raises :class:`TomlSyntaxError` for an invalid document."""
+    fast = _fast_loads(text)
+    if fast is not None:
+        return fast
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = _POS_RE.search(msg)
+        line = 0
+        if m is not None:
+            msg = msg[: m.start()].rstrip()
+            line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
+        raise TomlSyntaxError(msg, line) from None
+
+
+# -- key locator (error path only) --------------------------------------------------------
+
+
+class _Scanner:
+    """Walks a document ``tomllib`` accepted, recording BurntSushi's keyInfo lines.
+
+    BurntSushi keys ``keyInfo`` by the dotted key path *without* array indices, so every
+    ``[[registry]]`` overwrites the position of the previous one: Go reports the line of the
+    *last* occurrence of a key path, not the one that failed.  Table headers record the line
+    of the ``[``; key/value pairs (also inside inline tables) the line of the key.  The
+    scanner also records whether a path was last defined by a ``[[...]]`` header, which is how
+    Go tells ``[]map[string]any`` from ``[]any`` in type errors.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.line = 1
+        self.info: dict[str, tuple[int, bool]] = {}
+
+    def _ws(self, newlines: bool) -> None:
+        s, n = self.s, len(self.s)
+        while self.i < n:
+            c = s[self.i]
+            if c in " \t\r":
+                self.i += 1
+            elif c == "#":
+                j = s.find("\n", self.i)
+                self.i = n if j < 0 else j
+            elif c == "\n" and newlines:
+                self.i += 1
+                self.line += 1
+            else:
+                return
+
+    def _string(self) -> str:
+        s = self.s
+        q = s[self.i]
+        if s.startswith(q * 3, self.i):
+            end = s.find(q * 3, self.i + 3)
+            while end >= 0 and q == '"' and _escaped(s, end):
+                end = s.find(q * 3, end + 1)
+            end = len(s) if end < 0 else end + 3
+            while end < len(s) and s[end] == q:
+                end += 1
+            raw = s[self.i : end]
+        else:
+            j = self.i + 1
+            while j < len(s) and s[j] != q:
+                j += 2 if (q == '"' and s[j] == "\\") else 1
+            raw = s[self.i : j + 1]
+            end = j + 1
+        self.line += raw.count("\n")
+        self.i = end
+        try:
+            v = tomllib.loads("k = " + raw)["k"]
+        except tomllib.TOMLDecodeError:
+            return raw
+        return v if isinstance(v, str) else raw
+
+    def _key(self) -> list[str]:
+        parts = []
+        while True:
+            self._ws(False)
+            c = self.s[self.i : self.i + 1]
+            if c in ('"', "'"):
+                parts.append(self._string())
+            else:
+                m = _BARE_RE.match(self.s, self.i)
+                if m is None:
+                    return parts
+                parts.append(m.group())
+                self.i = m.end()
+            self._ws(False)
+            if self.s.startswith(".", self.i):
+                self.i += 1
+                continue
+            return parts
+
+    def _value(self, path: list[str]) -> None:
+        s = self.s
+        c = s[self.i : self.i + 1]
+        if c in ('"', "'"):
+            self._string()
+        elif c == "[":
+            self.i += 1
+            while True:
+                self._ws(True)
+                if self.i >= len(s) or s[self.i] == "]":
+                    self.i += 1
+                    return
+                if s[self.i] == ",":
+                    self.i += 1
+                    continue
+                self._value(path)
+        elif c == "{":
+            self.i += 1
+            while True:
+                self._ws(True)
+                if self.i >= len(s) or s[self.i] == "}":
+                    self.i += 1
+                    return
+                if s[self.i] == ",":
+                    self.i += 1
+                    continue
+                self._keyval(path)
+        else:
+            while self.i < len(s) and s[self.i] not in ",]}\n#":
+                self.i += 1
+
+    def _keyval(self, context: list[str]) -> None:
+        line = self.line
+        key = self._key()
+        if not key:  # not a key: skip the character to guarantee progress
+            self.i += 1
+            return
+        self.info[go_key(context + key)] = (line, False)
+        self._ws(False)
+        if self.s.startswith("=", self.i):
+            self.i += 1
+            self._ws(False)
+            self._value(context + key)
+
+    def run(self) -> dict[str, tuple[int, bool]]:
+        s = self.s
+        context: list[str] = []
+        while True:
+            self._ws(True)
+            if self.i >= len(s):
+                return self.info
+            if s[self.i] == "[":
+                line = self.line
+                array = s.startswith("[[", self.i)
+                self.i += 2 if array else 1
+                context = self._key()
+                self._ws(False)
+                self.i += 2 if array else 1
+                self.info[go_key(context)] = (line, array)
+            else:
+                self._keyval(context)
+
+
+def _escaped(s: str, pos: int) -> bool:
+    n = 0
+    while pos - 1 - n >= 0 and s[pos - 1 - n] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
+def key_lines(text: str) -> dict[str, tuple[int, bool]]:
+    """``go_key(path) -> (line, defined_by_array_table_header)`` as BurntSushi records them."""
+    try:
+        return _Scanner(text).run()
+    except (IndexError, ValueError):  # pragma: no cover - defensive; documents are valid
+        return {}
