@@ -14,10 +14,12 @@ from regresolve._errors import (
     RegresolveError,
     ShortNameError,
 )
-from regresolve._model import Alias, Mirror, RegistriesConf, Registry
 
 # -- references (issue 2) --
 # -- configuration loading (issue 3) --
+from regresolve._files import load_alias_cache, load_config
+from regresolve._model import Alias, Mirror, RegistriesConf, Registry
+
 # -- resolver, plans, short names (issue 3) --
 
 __version__ = "0.1.0"
@@ -33,4 +35,6 @@ __all__ = [
     "RegresolveError",
     "ShortNameError",
     "__version__",
+    "load_alias_cache",
+    "load_config",
 ]

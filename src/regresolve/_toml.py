@@ -198,6 +198,8 @@ _POS_RE: Final = re.compile(r"\(at line (\d+), column \d+\)$|\(at end of documen
 
 def loads(text: str) -> dict[str, Any]:
     """TOML text -> dict; raises :class:`TomlSyntaxError` for an invalid document."""
+    if text.startswith("\ufeff"):  # BurntSushi skips a UTF-8 byte order mark
+        text = text[1:]
     fast = _fast_loads(text)
     if fast is not None:
         return fast

@@ -1,0 +1,336 @@
+"""The only module that reads files: where containers/image v5.34.2 looks, and in which order.
+
+It reproduces ``newConfigWrapperWithHomeDir``, ``dropInConfigs`` and ``tryUpdatingCache``
+(``pkg/sysregistriesv2``) plus podman's handling of ``CONTAINERS_REGISTRIES_CONF``
+(R-LOAD-1..4, R-LOAD-9), then hands the text to :mod:`regresolve._config`.
+
+File-system errors carry Go's ``*PathError`` text (``open <path>: no such file or
+directory``, ``read <path>: is a directory``...), so they compare equal to the oracle's.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import posixpath
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from regresolve._config import ParsedFile, merge, parse_alias_cache, parse_file
+from regresolve._errors import InvalidConfig
+from regresolve._model import Alias, RegistriesConf
+from regresolve._toml import go_quote
+
+__all__ = ["alias_cache_path", "config_paths", "load_alias_cache", "load_config"]
+
+SYSTEM_REGISTRIES_CONF: Final = "/etc/containers/registries.conf"
+SYSTEM_REGISTRIES_CONF_DIR: Final = "/etc/containers/registries.conf.d"
+USER_REGISTRIES_CONF: Final = ".config/containers/registries.conf"
+USER_REGISTRIES_CONF_DIR: Final = ".config/containers/registries.conf.d"
+ALIAS_CACHE_FILE: Final = "containers/short-name-aliases.conf"
+
+# Go's syscall error strings (zerrors_linux.go) for the errnos a loader can meet.
+_GO_ERRNO: Final = {
+    errno.ENOENT: "no such file or directory",
+    errno.EACCES: "permission denied",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "not a directory",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "input/output error",
+    errno.ENXIO: "no such device or address",
+}
+
+PathArg = str | os.PathLike[str]
+
+
+def _go_os_error(op: str, path: str, e: OSError) -> str:
+    """Go's ``*fs.PathError`` text: ``<op> <path>: <errno text>``."""
+    text = _GO_ERRNO.get(e.errno or 0)
+    if text is None:
+        text = os.strerror(e.errno) if e.errno else str(e)
+        text = text[:1].lower() + text[1:]
+    return f"{op} {path}: {text}"
+
+
+class _FileError(Exception):
+    def __init__(self, message: str, *, missing: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.missing = missing
+
+
+def _read(path: str) -> str:
+    """Read a file as Go's ``toml.DecodeFile`` does (open, then read everything)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as e:
+        raise _FileError(_go_os_error("open", path, e), missing=e.errno == errno.ENOENT) from None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise _FileError(_go_os_error("read", path, e), missing=False) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        bad = data[e.start]
+        raise _FileError(
+            f"toml: line {line}: invalid UTF-8 byte: 0x{bad:02x}", missing=False
+        ) from None
+
+
+def _join(*parts: str) -> str:
+    """Go ``filepath.Join``: join, then ``Clean``."""
+    joined = "/".join(p for p in parts if p)
+    return posixpath.normpath(joined) if joined else ""
+
+
+def _home(home: PathArg | None, env: Mapping[str, str]) -> str:
+    if home is not None:
+        return os.fspath(home)
+    h = env.get("HOME", "")
+    if h:
+        return h
+    try:
+        import pwd  # noqa: PLC0415 - POSIX only
+
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):
+        return ""
+
+
+class ConfigPaths:
+    """Go's ``configWrapper``: what to read, and what ``ConfigPath``/``ConfigDirPath`` say.
+
+    Attributes:
+        config_path: the main file.
+        explicit: the main path came from the caller or the environment (a missing file is
+            then an error).
+        dirs: the drop-in directories, in reading order.
+        config_dir_path: what ``ConfigDirPath`` returns.
+    """
+
+    __slots__ = ("config_dir_path", "config_path", "dirs", "explicit")
+
+    def __init__(
+        self, config_path: str, *, explicit: bool, dirs: list[str], config_dir_path: str
+    ) -> None:
+        self.config_path = config_path
+        self.explicit = explicit
+        self.dirs = dirs
+        self.config_dir_path = config_dir_path
+
+
+def config_paths(
+    path: PathArg | None = None,
+    *,
+    dropin_dirs: PathArg | Sequence[PathArg] | None = None,
+    home: PathArg | None = None,
+    env: Mapping[str, str] | None = None,
+    root: PathArg | None = None,
+) -> ConfigPaths:
+    """Compute the main path and drop-in dirs exactly as containers/image does (R-LOAD-1/2/9)."""
+    environ: Mapping[str, str] = os.environ if env is None else env
+    sys_path = os.fspath(path) if path is not None else ""
+    if not sys_path:
+        # podman/buildah (libimage.setRegistriesConfPath) and skopeo: os.LookupEnv, so a
+        # variable that is set but empty ends the search with no explicit path.
+        for var in ("CONTAINERS_REGISTRIES_CONF", "REGISTRIES_CONFIG_PATH"):
+            if var in environ:
+                sys_path = environ[var]
+                break
+    explicit_dirs: list[str] | None = None
+    sys_dir = ""
+    if dropin_dirs is not None:
+        if isinstance(dropin_dirs, (str, os.PathLike)):
+            sys_dir = os.fspath(dropin_dirs)
+        else:
+            explicit_dirs = [os.fspath(d) for d in dropin_dirs]
+    root_s = os.fspath(root) if root is not None else ""
+    home_s = _home(home, environ)
+    user_file = _join(home_s, USER_REGISTRIES_CONF)
+    user_dir = _join(home_s, USER_REGISTRIES_CONF_DIR)
+
+    if sys_path:
+        config_path = sys_path
+    elif os.path.exists(user_file):
+        # The user's file hides the system file *and* the system drop-ins.
+        if explicit_dirs is None:
+            explicit_dirs = [sys_dir] if sys_dir else [user_dir]
+        dirs = explicit_dirs
+        return ConfigPaths(
+            user_file,
+            explicit=False,
+            dirs=dirs,
+            config_dir_path=dirs[-1] if dirs else "",
+        )
+    elif root_s:
+        config_path = _join(root_s, SYSTEM_REGISTRIES_CONF)
+    else:
+        config_path = SYSTEM_REGISTRIES_CONF
+
+    if explicit_dirs is not None:
+        dirs = explicit_dirs
+    elif sys_dir:
+        dirs = [sys_dir]
+    elif root_s:
+        dirs = [_join(root_s, SYSTEM_REGISTRIES_CONF_DIR), user_dir]
+    else:
+        dirs = [SYSTEM_REGISTRIES_CONF_DIR, user_dir]
+    return ConfigPaths(
+        config_path,
+        explicit=bool(sys_path),
+        dirs=dirs,
+        config_dir_path=dirs[-1] if dirs else "",
+    )
+
+
+def _dropin_files(directory: str) -> list[str]:
+    """Go ``filepath.WalkDir`` as ``dropInConfigs`` uses it, for one directory.
+
+    The directory itself is ``lstat``-ed: a missing one is ignored, a symlink to a directory
+    is not entered, and a non-directory whose name ends in ``.conf`` is itself a drop-in.
+    Entries are taken in byte order; sub-directories are skipped, everything else whose
+    name ends in ``.conf`` (hidden files and symlinks included) is returned.
+    """
+    try:
+        st = os.lstat(directory)
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            return []
+        raise InvalidConfig(
+            "reading registries.conf.d: " + _go_os_error("lstat", directory, e), path=directory
+        ) from None
+    import stat  # noqa: PLC0415 - tiny, only needed here
+
+    if not stat.S_ISDIR(st.st_mode):
+        return [directory] if directory.endswith(".conf") else []
+    try:
+        with os.scandir(directory) as it:
+            entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in it]
+    except OSError as e:
+        raise InvalidConfig(
+            "reading registries.conf.d: " + _go_os_error("open", directory, e), path=directory
+        ) from None
+    entries.sort(key=lambda e: os.fsencode(e[0]))
+    return [
+        _join(directory, name) for name, is_dir in entries if not is_dir and name.endswith(".conf")
+    ]
+
+
+def load_config(
+    path: PathArg | None = None,
+    *,
+    dropin_dirs: PathArg | Sequence[PathArg] | None = None,
+    home: PathArg | None = None,
+    env: Mapping[str, str] | None = None,
+    root: PathArg | None = None,
+) -> RegistriesConf:
+    """Load registries.conf and its drop-ins the way podman 5.4 (containers/image 5.34.2) does.
+
+    Args:
+        path: the main file (``SystemContext.SystemRegistriesConfPath``).  None: take
+            ``CONTAINERS_REGISTRIES_CONF``, then ``REGISTRIES_CONFIG_PATH`` from ``env``
+            (set-but-empty stops the search), else the user's
+            ``~/.config/containers/registries.conf`` if it exists, else
+            ``[root]/etc/containers/registries.conf``.  An explicit path must exist.
+        dropin_dirs: one directory (``SystemRegistriesConfDirPath``: only that one is read),
+            or a sequence read in order; None applies Go's rules (system dir then user dir,
+            or only the user dir when the user's main file is used).
+        home: the home directory; None: ``$HOME`` from ``env``, else the passwd entry.
+        env: environment variables; None: ``os.environ``.
+        root: ``RootForImplicitAbsolutePaths`` (prefixes the implicit ``/etc`` paths).
+
+    Raises:
+        InvalidConfig: any file is unreadable or invalid; ``go_message`` is Go's full text.
+    """
+    paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
+    main: ParsedFile | None
+    try:
+        text = _read(paths.config_path)
+    except _FileError as e:
+        if e.missing and not paths.explicit:
+            main = None
+        else:
+            raise InvalidConfig(
+                f"loading registries configuration {go_quote(paths.config_path)}: {e.message}",
+                path=paths.config_path,
+            ) from None
+    else:
+        main = parse_file(text, paths.config_path, dropin=False)
+
+    dropins: list[ParsedFile] = []
+    files: list[str] = []
+    for directory in paths.dirs:
+        files.extend(_dropin_files(directory))
+    for f in files:
+        try:
+            text = _read(f)
+        except _FileError as e:
+            if e.missing:  # removed between listing and reading (or a dangling symlink)
+                continue
+            raise InvalidConfig(
+                f"loading drop-in registries configuration {go_quote(f)}: {e.message}", path=f
+            ) from None
+        dropins.append(parse_file(text, f, dropin=True))
+    return merge(main, dropins, path=paths.config_path, dir_path=paths.config_dir_path)
+
+
+def alias_cache_path(
+    path: PathArg | None = None,
+    *,
+    home: PathArg | None = None,
+    env: Mapping[str, str] | None = None,
+    euid: int | None = None,
+) -> str:
+    """Where containers/image keeps the user's short-name alias cache (R-SN-6)."""
+    if path is not None and os.fspath(path):
+        return os.fspath(path)
+    environ: Mapping[str, str] = os.environ if env is None else env
+    if euid is None:
+        rootless = environ.get("_CONTAINERS_ROOTLESS_UID", "")
+        if rootless:
+            try:
+                euid = int(rootless)
+            except ValueError:
+                euid = 0  # Go's strconv.Atoi failure yields 0
+        else:
+            euid = os.geteuid()
+    if euid == 0:
+        return "/var/cache/" + ALIAS_CACHE_FILE
+    cache = environ.get("XDG_CACHE_HOME", "")
+    if not cache:
+        h = _home(home, environ)
+        if not h:
+            raise InvalidConfig("could not get either XDG_CACHE_HOME or HOME")
+        cache = _join(h, ".cache")
+    return _join(cache, ALIAS_CACHE_FILE)
+
+
+def load_alias_cache(
+    path: PathArg | None = None,
+    *,
+    home: PathArg | None = None,
+    env: Mapping[str, str] | None = None,
+    euid: int | None = None,
+) -> tuple[Alias, ...]:
+    """Read and validate the user alias cache; a missing file means no aliases.
+
+    Unlike Go this creates nothing (Go makes the parent directory and a ``.lock`` file).
+
+    Raises:
+        InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
+    """
+    p = alias_cache_path(path, home=home, env=env, euid=euid)
+    try:
+        text = _read(p)
+    except _FileError as e:
+        if e.missing:
+            return ()
+        raise InvalidConfig(
+            f"loading short-name aliases config file {go_quote(p)}: {e.message}", path=p
+        ) from None
+    return parse_alias_cache(text, p)
