@@ -132,6 +132,7 @@ type request struct {
 	// benchmarks
 	Inputs     []string `json:"inputs"`
 	Iterations *int     `json:"iterations"`
+	LoadRuns   *int     `json:"load_runs"`
 }
 
 type refObject struct {
@@ -396,7 +397,14 @@ func prepare(req *request) (*types.SystemContext, error) {
 		if err := os.MkdirAll(filepath.Dir(rp), 0o755); err != nil {
 			return nil, fmt.Errorf("creating parent of %q: %w", p, err)
 		}
-		if err := os.Symlink(req.Symlinks[p], rp); err != nil {
+		target := req.Symlinks[p]
+		if strings.HasPrefix(target, "/") {
+			// an absolute target is a virtual path too: never point outside R
+			if target, err = under(target); err != nil {
+				return nil, err
+			}
+		}
+		if err := os.Symlink(target, rp); err != nil {
 			return nil, fmt.Errorf("creating symlink %q: %w", p, err)
 		}
 	}
@@ -712,7 +720,13 @@ func opBenchPlan(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	const loadRuns = 5
+	loadRuns := 3
+	if req.LoadRuns != nil {
+		if *req.LoadRuns < 1 {
+			return nil, errors.New("load_runs must be >= 1")
+		}
+		loadRuns = *req.LoadRuns
+	}
 	loads := make([]int64, 0, loadRuns)
 	var loadErr error
 	for i := 0; i < loadRuns; i++ {
