@@ -44,7 +44,7 @@ PACKAGES=(
 
 say() { printf 'oracle build: %s\n' "$*" >&2; }
 die() { printf 'oracle build: ERROR: %s\n' "$*" >&2; exit 1; }
-trap 'rc=$?; [ $rc -eq 0 ] || printf "oracle build: FAILED (exit %s) at line %s\n" "$rc" "$LINENO" >&2' EXIT
+trap 'rc=$?; [ $rc -eq 0 ] || printf "oracle build: FAILED (exit %s)\n" "$rc" >&2' EXIT
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -134,6 +134,7 @@ if [ -z "${REGRESOLVE_ORACLE_FORCE:-}" ] && [ -x "$OUT" ] && [ -f "$STAMP" ] &&
   exit 0
 fi
 
+rm -f "$OUT" "$STAMP" # never leave a stale binary behind a failed rebuild
 fetch_debs
 
 say "unpacking into a GOPATH tree"
