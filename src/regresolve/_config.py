@@ -869,8 +869,27 @@ def parse_alias_cache(text: str, path: str) -> tuple[Alias, ...]:
 # -- writing ------------------------------------------------------------------------------
 
 
+def _check_representable(registries: Iterable[Registry]) -> None:
+    """One file cannot hold what only separate drop-ins may say (R-CONF-7 is per file)."""
+    seen: dict[str, tuple[bool, bool, str]] = {}
+    for r in registries:
+        key = r.location or r.prefix
+        prev = seen.setdefault(key, (r.insecure, r.blocked, r.prefix))
+        if prev[:2] != (r.insecure, r.blocked):
+            raise InvalidConfig(
+                f"cannot write as one file: registries {go_quote(prev[2])} and"
+                f" {go_quote(r.prefix)} share location {go_quote(r.location)} but differ in"
+                " 'insecure' or 'blocked' (only separate drop-ins may do that)",
+                entry=f"registry {go_quote(r.prefix)}",
+            )
+
+
 def dump_registries_conf(conf: RegistriesConf) -> str:
     """One v2 file that loads back (here and in Go) to a configuration equal to ``conf``.
+
+    Raises:
+        InvalidConfig: two registries share a location (or, without one, a prefix) but
+            differ in ``insecure``/``blocked``; merged drop-ins may do that, one file may not.
 
     Registries are written with an explicit prefix and location, mirrors with every field,
     and an erased alias as ``""``.  Credential helpers are always written (the default
@@ -887,6 +906,7 @@ def dump_registries_conf(conf: RegistriesConf) -> str:
     if conf.aliases:
         doc["aliases"] = {a.name: a.value for a in conf.aliases}
     if conf.registries:
+        _check_representable(conf.registries)
         regs = []
         for r in conf.registries:
             t: dict[str, Any] = {"prefix": r.prefix, "location": r.location}
