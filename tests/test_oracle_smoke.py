@@ -261,6 +261,28 @@ def test_restart_after_close(oracle: Oracle) -> None:
     assert oracle.version()["containers_image"] == "5.34.2"
 
 
+def test_restart_after_crash(oracle: Oracle) -> None:
+    oracle.version()
+    proc = oracle._proc
+    assert proc is not None
+    proc.kill()
+    proc.wait()
+    # the dead process is noticed and replaced before the next request is sent
+    assert oracle.parse("a")["short"] is True
+
+
+def test_large_request(oracle: Oracle) -> None:
+    # 20,000 registries, several MB on one line (SPEC R-MATCH-2: longest literal prefix wins)
+    conf = "".join(
+        f'[[registry]]\nprefix = "r{i}.example.com/ns"\nlocation = "m{i}.example.com/x"\n'
+        for i in range(20_000)
+    )
+    a = oracle.config(files={SYS: conf}, refs=["r123.example.com/ns/img:1"])
+    assert len(a["config"]["registries"]) == 20_000
+    (src,) = a["plans"][0]["sources"]
+    assert src["reference"] == "m123.example.com/x/img:1"
+
+
 def test_bench_ops(oracle: Oracle) -> None:
     a = oracle.bench_parse(["busybox", "quay.io/a/b:1"], iterations=10)
     assert a["ns_per_op"] > 0

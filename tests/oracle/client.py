@@ -166,7 +166,10 @@ class Oracle:
                 proc = self._start()
             assert proc.stdin is not None
             try:
-                proc.stdin.write(line)
+                view = memoryview(line)
+                while view:  # a raw pipe write may be partial
+                    written = proc.stdin.write(view)
+                    view = view[written or 0 :]
                 answer = self._readline(proc, timeout)
             except TimeoutError:
                 self._stop_hard()
