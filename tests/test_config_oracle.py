@@ -114,6 +114,16 @@ FIXED = {
     "aliases-array-of-tables": ConfigCase(
         {"/etc/containers/registries.conf": '[[aliases]]\nfoo = "a.com/foo"\n'}
     ),
+    "aliases-string-with-v1": ConfigCase(
+        {
+            "/etc/containers/registries.conf": (
+                'aliases = "x"\n[registries.search]\nregistries = ["a.com"]\n'
+            )
+        }
+    ),
+    "empty-key-in-aliases": ConfigCase(
+        {"/etc/containers/registries.conf": '[aliases]\nfoo = "a.com/foo"\n"" = true\n'}
+    ),
     "dotted-implicit-registry": ConfigCase(
         {"/etc/containers/registries.conf": 'registry.location = "a.com"\n'}
     ),

@@ -233,7 +233,7 @@ def _str_list(v: Any, ctx: tuple[str, ...]) -> list[str]:
 # A decoded registry: (prefix, location, insecure, pull-from-mirror, mirrors, blocked,
 # mirror-by-digest-only); a mirror: (location, insecure, pull-from-mirror).
 _RawMirror = tuple[str, bool, str]
-_RawRegistry = tuple[str, str, bool, str, list[_RawMirror], bool, bool]
+_RawRegistry = tuple[str, str, bool, str, list[_RawMirror] | None, bool, bool]
 
 
 def _decode_mirror(d: Any, ctx: tuple[str, ...]) -> _RawMirror:
@@ -259,7 +259,7 @@ def _decode_registry(d: Any, ctx: tuple[str, ...]) -> _RawRegistry:
         raise _TypeFail(ctx, _Elem(d), None, "sysregistriesv2.Registry")
     prefix = location = pfm = ""
     insecure = blocked = mbdo = False
-    mirrors: list[_RawMirror] = []
+    mirrors: list[_RawMirror] | None = None  # None vs [] shows in the v1/v2 mixing error
     for k, v in d.items():
         f = _REG_EXACT.get(k)
         if f is None:
@@ -339,7 +339,9 @@ def _decode(doc: dict[str, Any]) -> _Decoded:
             out.alsah = _str(v, ctx)
         elif f == 5:
             if type(v) is not dict:
-                raise _TypeFail(ctx, v, "map")
+                # BurntSushi 1.4.0 unifyMap: a failed type assertion leaves a nil map and
+                # returns nil, so a non-table `aliases` is silently ignored.
+                continue
             aliases = out.aliases if out.aliases is not None else {}
             for name, value in v.items():
                 aliases[name] = _str(value, (k, name))
@@ -386,7 +388,7 @@ def _v1_to_v2(dec: _Decoded) -> None:
             if flags is None:
                 flags = regs[loc] = [False, False]
             flags[idx] = True
-    dec.registries = [(loc, loc, f[0], "", [], f[1], False) for loc, f in regs.items()]
+    dec.registries = [(loc, loc, f[0], "", None, f[1], False) for loc, f in regs.items()]
     dec.reg_key = "registries"
     dec.usr = search
     dec.v1 = [None, None, None]
@@ -422,7 +424,7 @@ def _post_process(dec: _Decoded, path: str) -> list[Registry]:
                 raise _Fail(
                     f"pull-from-mirror must not be set for a non-mirror registry {go_quote(prefix)}"
                 )
-            for j, (mloc, _mins, mpfm) in enumerate(mirrors):
+            for j, (mloc, _mins, mpfm) in enumerate(mirrors or ()):
                 try:
                     # Go 5.34.2 validates a trimmed *copy*: the stored location keeps its
                     # trailing "/" (R-CONF-6.5); messages show the trimmed one.
@@ -722,7 +724,7 @@ def _go_dump(dec: _Decoded) -> str:
         for prefix, loc, ins, pfm, mirrors, blocked, mbdo in dec.registries:
             mirs = (
                 "[]sysregistriesv2.Endpoint{" + ", ".join(endpoint(*m) for m in mirrors) + "}"
-                if mirrors
+                if mirrors is not None
                 else "[]sysregistriesv2.Endpoint(nil)"
             )
             items.append(
@@ -852,7 +854,7 @@ def parse_alias_cache(text: str, path: str) -> tuple[Alias, ...]:
             if _field(k, {"aliases": 0}, {"aliases": 0}) != 0:
                 continue
             if type(v) is not dict:
-                raise _TypeFail((k,), v, "map")
+                continue  # silently ignored by BurntSushi 1.4.0, see _decode
             for name, value in v.items():
                 aliases[name] = _str(value, (k, name))
     except _TypeFail as e:

@@ -331,7 +331,10 @@ class _Scanner:
         if not key:  # not a key: skip the character to guarantee progress
             self.i += 1
             return
-        self.info[go_key(context + key)] = (line, False)
+        # BurntSushi's setType skips an empty last key part: the position is recorded for
+        # the enclosing table instead (and a top-level "" key becomes the key ``""``).
+        path = context + key if key[-1] != "" else context + key[:-1]
+        self.info[go_key(path) if path else '""'] = (line, False)
         self._ws(False)
         if self.s.startswith("=", self.i):
             self.i += 1
