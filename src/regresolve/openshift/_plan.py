@@ -1,0 +1,148 @@
+"""What a node does with a pull, given the files the MCO rendered for it.
+
+The registries.conf and the search drop-in are loaded exactly as containers/image loads them
+on the node (:meth:`regresolve.RegistriesConf.from_toml`), the reference is planned with
+:class:`regresolve.Resolver` (short names as podman resolves them), and policy.json is
+evaluated on each *logical* candidate reference (never on a mirror's reference).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from regresolve._policy import PolicyVerdict, parse_policy
+from regresolve.openshift._render import NodeFiles
+
+__all__ = ["NodePlan", "plan_on_node"]
+
+
+@attrs.frozen
+class NodePlan:
+    """Which sources the node tries for one image, and whether policy.json accepts it.
+
+    Attributes:
+        input: the image as given.
+        image_plan: the pull plan(s) (``regresolve._cli.ImagePlan``: candidates and sources).
+        verdicts: the policy.json verdict for each planned candidate, in candidate order.
+    """
+
+    input: str
+    image_plan: Any
+    verdicts: tuple[PolicyVerdict, ...]
+
+    @property
+    def error(self) -> str | None:
+        """The Go error text when the image cannot even be planned."""
+        if self.image_plan.error is not None:
+            return str(self.image_plan.error)
+        for c in self.image_plan.candidates:
+            if c.error is not None:
+                return str(c.error)
+        return None
+
+    @property
+    def first_source(self) -> Any:
+        """The first source the node contacts (blocked sources fail without I/O), or None."""
+        return self.image_plan.first_source
+
+    @property
+    def accepted(self) -> bool:
+        """Can this pull succeed, network permitting?  An unblocked source exists and the
+        policy verdict of the candidate that source belongs to is not ``rejected``."""
+        for cand, verdict in zip(self._planned(), self.verdicts, strict=True):
+            if verdict.verdict != "rejected" and any(not s.blocked for s in cand.plan.sources):
+                return True
+        return False
+
+    def _planned(self) -> list[Any]:
+        return [c for c in self.image_plan.candidates if c.plan is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``regresolve openshift plan --json``)."""
+        candidates = []
+        verdicts = iter(self.verdicts)
+        for c in self.image_plan.candidates:
+            item: dict[str, Any] = {
+                "reference": c.reference,
+                "description": c.description,
+                "error": c.error,
+                "sources": [],
+                "policy": None,
+            }
+            if c.plan is not None:
+                item["sources"] = [
+                    {
+                        "reference": str(s.reference),
+                        "location": s.location,
+                        "insecure": s.insecure,
+                        "mirror": s.mirror,
+                        "pull_from_mirror": s.pull_from_mirror,
+                        "blocked": s.blocked,
+                        "blocked_error": s.blocked_error,
+                    }
+                    for s in c.plan.sources
+                ]
+                item["policy"] = next(verdicts).to_dict()
+            candidates.append(item)
+        return {
+            "input": self.input,
+            "error": self.error,
+            "accepted": self.accepted,
+            "candidates": candidates,
+        }
+
+    def explain(self) -> str:
+        """Human-readable: each source in order, then the policy verdict."""
+        lines = [f"{self.input}:"]
+        if self.image_plan.error is not None:
+            lines.append(f"  error: {self.image_plan.error}")
+        verdicts = iter(self.verdicts)
+        for c in self.image_plan.candidates:
+            if c.description:
+                lines.append(f"  candidate {c.reference} ({c.description})")
+            if c.error is not None:
+                lines.append(f"  error: {c.error}")
+                continue
+            for i, s in enumerate(c.plan.sources, 1):
+                flags = []
+                if s.mirror:
+                    flags.append(f"mirror, {s.pull_from_mirror or 'all'}")
+                else:
+                    flags.append("source")
+                if s.insecure:
+                    flags.append("insecure")
+                state = f"BLOCKED ({s.blocked_error})" if s.blocked else "try"
+                lines.append(f"  {i}. {s.reference}  [{', '.join(flags)}] {state}")
+            lines.append(f"  policy.json: {next(verdicts).describe()}")
+        lines.append("  => " + ("the node can pull it" if self.accepted else "the pull fails"))
+        return "\n".join(lines)
+
+
+def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
+    """Plan ``image`` against the rendered files, as the node would.
+
+    Raises:
+        InvalidConfig: the rendered registries.conf does not load (a bug, or a quirk the
+            MCO shares: containers/image would refuse it on the node as well).
+        InvalidPolicy: likewise for policy.json.
+    """
+    import regresolve  # noqa: PLC0415 - the resolver lives in the parent package
+    from regresolve._cli import plan_image  # noqa: PLC0415
+
+    dropins = {}
+    if files.search_dropin is not None:
+        dropins["01-image-searchRegistries.conf"] = files.search_dropin
+    conf = regresolve.RegistriesConf.from_toml(
+        files.registries_conf,
+        dropins,
+        path="/etc/containers/registries.conf",
+        dropin_dir="/etc/containers/registries.conf.d",
+    )
+    policy = parse_policy(files.policy_json, path="/etc/containers/policy.json")
+    image_plan = plan_image(regresolve.Resolver(conf), image)
+    verdicts = tuple(
+        policy.evaluate(c.plan.reference) for c in image_plan.candidates if c.plan is not None
+    )
+    return NodePlan(image, image_plan, verdicts)
