@@ -19,6 +19,7 @@ from regresolve._errors import (
 # -- configuration loading (issue 3) --
 from regresolve._files import load_alias_cache, load_config
 from regresolve._model import Alias, Mirror, RegistriesConf, Registry
+from regresolve._reference import Reference, is_short_name, parse_reference  # references
 
 # -- resolver, plans, short names (issue 3) --
 
@@ -30,11 +31,14 @@ __all__ = [
     "InvalidReference",
     "Mirror",
     "PlanError",
+    "Reference",
     "RegistriesConf",
     "Registry",
     "RegresolveError",
     "ShortNameError",
     "__version__",
+    "is_short_name",
     "load_alias_cache",
     "load_config",
+    "parse_reference",
 ]
