@@ -22,6 +22,7 @@ import doctest
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -132,6 +133,11 @@ def output_matches(expected: list[str], actual: list[str]) -> bool:
 @pytest.fixture
 def scratch(tmp_path: Path) -> dict[str, Any]:
     """A working directory with examples/, an empty HOME and this checkout's regresolve."""
+    return make_scratch(tmp_path)
+
+
+def make_scratch(tmp_path: Path) -> dict[str, Any]:
+    """See :func:`scratch`."""
     work = tmp_path / "work"
     work.mkdir()
     shutil.copytree(ROOT / "examples", work / "examples")
@@ -155,6 +161,15 @@ def scratch(tmp_path: Path) -> dict[str, Any]:
     env["COLUMNS"] = "100"
     env["LC_ALL"] = "C.UTF-8"
     return {"cwd": work, "env": env}
+
+
+def stop_background(cwd: Path) -> None:
+    """Stop what a page started in the background and recorded in a ``*.pid`` file."""
+    for pidfile in cwd.glob("*.pid"):
+        try:
+            os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
+        except (ValueError, ProcessLookupError, PermissionError):
+            pass
 
 
 def run_console(block: Block, scratch: dict[str, Any]) -> None:
@@ -212,14 +227,17 @@ def test_page_examples_run(page: Path, scratch: dict[str, Any]) -> None:
     """Each page's console and python examples run in order and print what they show."""
     namespace: dict[str, Any] = {"__name__": "__docs__"}
     ran = 0
-    for block in examples(page):
-        if block.skip:
-            continue
-        if block.lang == "console":
-            run_console(block, scratch)
-        else:
-            run_python(block, namespace, scratch)
-        ran += 1
+    try:
+        for block in examples(page):
+            if block.skip:
+                continue
+            if block.lang == "console":
+                run_console(block, scratch)
+            else:
+                run_python(block, namespace, scratch)
+            ran += 1
+    finally:
+        stop_background(scratch["cwd"])
 
     assert ran > 0
 
@@ -271,3 +289,49 @@ def test_fence_extraction(tmp_path: Path) -> None:
         ("console", True, "$ kubectl get pods\n"),
         ("toml", False, "a = 1\n"),
     ]
+
+
+# -- maintenance: python tests/test_docs.py --update docs/PAGE.md ... -------------------------
+
+
+def _update(page: Path) -> None:
+    """Rewrite the expected output of each console example of ``page`` with the real output.
+
+    For authors only: review the diff, the tests never call this.  Blocks that use ``...``
+    are left alone.
+    """
+    import tempfile
+
+    lines = page.read_text(encoding="utf-8").split("\n")
+    edits: list[tuple[int, int, list[str]]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = make_scratch(Path(tmp))
+        for block in examples(page):
+            if block.skip or block.lang != "console":
+                continue
+            keep = any(line.strip() == "..." for line in block.text.split("\n"))
+            new: list[str] = []
+            for command, _ in parse_console(block.text):
+                proc = subprocess.run(
+                    ["bash", "-c", command], cwd=env["cwd"], env=env["env"],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    text=True, timeout=COMMAND_TIMEOUT, check=False,
+                )
+                new.extend(("$ " + command.replace("\n", "\\\n")).split("\n"))
+                if proc.stdout.strip():
+                    new.extend(proc.stdout.rstrip("\n").split("\n"))
+            if not keep:
+                start = block.line  # the fence's 1-based line = the body's 0-based index
+                end = start + len(block.text.rstrip("\n").split("\n"))
+                edits.append((start, end, new))
+        stop_background(env["cwd"])
+    for start, end, new in reversed(edits):
+        lines[start:end] = new
+    page.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] != "--update":
+        raise SystemExit("usage: python tests/test_docs.py --update PAGE.md...")
+    for arg in sys.argv[2:]:
+        _update(Path(arg).resolve())

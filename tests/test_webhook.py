@@ -525,3 +525,37 @@ def test_never_raises(
 
     if not response["allowed"]:
         assert response["status"]["code"] in (400, 403)
+
+
+def test_containers_policy_json(resolver: regresolve.Resolver) -> None:
+    """A parsed policy.json: reject denies, signedBy warns, judged on the logical name."""
+    from regresolve._policy import parse_policy
+
+    policy = parse_policy(
+        json.dumps(
+            {
+                "default": [{"type": "insecureAcceptAnything"}],
+                "transports": {
+                    "docker": {
+                        "docker.io/library/bad": [{"type": "reject"}],
+                        "mirror.example.net": [{"type": "reject"}],
+                        "registry.example.com": [
+                            {"type": "signedBy", "keyType": "GPGKeys", "keyPath": "/k.gpg"}
+                        ],
+                    }
+                },
+            }
+        )
+    )
+    bad = respond(admission(pod("docker.io/library/bad:1")), resolver, policy=policy)
+    mirrored = respond(admission(pod("docker.io/library/nginx:1")), resolver, policy=policy)
+    signed = respond(admission(pod("registry.example.com/app:1")), resolver, policy=policy)
+
+    assert bad["allowed"] is False
+    assert "rejected by policy for docker.io/library/bad:1: rejected:" in bad["status"]["message"]
+    assert mirrored["allowed"] is True  # the mirror's reject scope is never consulted
+    assert signed["allowed"] is True
+    assert signed["warnings"] == [
+        'containers[0] "c0": registry.example.com/app:1 needs a signature '
+        "(policy scope registry.example.com)"
+    ]

@@ -602,9 +602,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the configuration podman ends up with after merging the main "
         "file and its drop-ins.",
     )
-    p.add_argument("--format", choices=("toml", "json"), default="toml")
+    p.add_argument(
+        "--format", choices=("toml", "json"), default="toml", help="output format (toml)"
+    )
     p.set_defaults(func=_cmd_dump)
+
+    openshift = _openshift_cli()
+    if openshift is not None:
+        openshift.register(sub)
     return parser
+
+
+def _openshift_cli() -> Any:
+    """``regresolve.openshift._cli`` when it is importable (it adds ``openshift ...``)."""
+    try:
+        from regresolve.openshift import _cli as openshift_cli  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - the package ships it
+        return None
+    return openshift_cli
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -612,6 +627,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     parser = build_parser()
     args = parser.parse_args(argv)
     stream = sys.stdout if out is None else out
+    if args.command == "openshift":
+        code: int = _openshift_cli().run(args, stream, sys.stderr)
+        return code
     func: _Command = args.func
     try:
         return func(args, stream)

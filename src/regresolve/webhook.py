@@ -40,7 +40,9 @@ from typing import Any, Final, Literal
 import attrs
 
 from regresolve._cli import ImagePlan, plan_image
+from regresolve._errors import RegresolveError
 from regresolve._model import RegistriesConf
+from regresolve._policy import Policy
 
 __all__ = ["MAX_WARNING_LENGTH", "ImagePolicy", "ImageSite", "Mutate", "images_of", "review"]
 
@@ -175,7 +177,7 @@ def review(
     resolver: Any,
     *,
     mutate: Mutate = "off",
-    policy: ImagePolicy | None = None,
+    policy: ImagePolicy | Policy | None = None,
     deny_ambiguous_short_names: bool = False,
     short_name_mode: str | None = None,
 ) -> dict[str, Any]:
@@ -189,7 +191,9 @@ def review(
         mutate: ``"off"`` (a validating webhook), ``"pin"`` (replace each image by the first
             source podman would contact, a mirror when one is used) or ``"qualify"`` (replace
             short and familiar names by the fully qualified reference podman pulls).
-        policy: an optional :data:`ImagePolicy`; a message it returns denies the object.
+        policy: a parsed containers-policy.json (:class:`~regresolve.Policy`: ``reject``
+            denies, a signature requirement warns, since only the node can verify it), or an
+            :data:`ImagePolicy` callable (a message it returns denies the object).
         deny_ambiguous_short_names: deny, rather than warn about, short names with more than
             one candidate (what CRI-O 1.34 does on every node).
         short_name_mode: override the configuration's short-name mode.
@@ -241,7 +245,7 @@ def _review_request(
     resolver: Any,
     *,
     mutate: Mutate,
-    policy: ImagePolicy | None,
+    policy: ImagePolicy | Policy | None,
     deny_ambiguous: bool,
     short_name_mode: str | None,
 ) -> dict[str, Any]:
@@ -316,7 +320,9 @@ class _Verdict:
     warnings: tuple[str, ...] = ()
 
 
-def _judge(image: ImagePlan, policy: ImagePolicy | None, deny_ambiguous: bool) -> _Verdict:
+def _judge(
+    image: ImagePlan, policy: ImagePolicy | Policy | None, deny_ambiguous: bool
+) -> _Verdict:
     if image.error is not None:
         return _Verdict(image.error)
     for cand in image.candidates:
@@ -342,13 +348,32 @@ def _judge(image: ImagePlan, policy: ImagePolicy | None, deny_ambiguous: bool) -
         )
     if policy is not None:
         for cand in image.candidates:
-            reason = policy(cand.reference)
-            if reason is not None:
-                return _Verdict(f"rejected by policy for {cand.reference}: {reason}")
+            denial, warning = _apply_policy(policy, cand.reference)
+            if denial is not None:
+                return _Verdict(f"rejected by policy for {cand.reference}: {denial}")
+            if warning is not None:
+                warnings.append(warning)
     first = image.first_source
     if first is not None and first.insecure:
         warnings.append(f"{first.location} is contacted without TLS verification")
     return _Verdict(None, tuple(warnings))
+
+
+def _apply_policy(policy: ImagePolicy | Policy, reference: str) -> tuple[str | None, str | None]:
+    """(denial, warning) for one logical reference."""
+    if isinstance(policy, Policy):
+        try:
+            verdict = policy.evaluate(reference)
+        except RegresolveError as err:
+            return err.go_message, None
+        if verdict.verdict == "rejected":
+            return verdict.describe(), None
+        if verdict.verdict == "signature-required":
+            # Only the node can verify signatures; say what it will demand.
+            scope = "default" if verdict.scope is None else (verdict.scope or '""')
+            return None, f"{reference} needs a signature (policy scope {scope})"
+        return None, None
+    return policy(reference), None
 
 
 def _target(image: ImagePlan, mutate: Mutate) -> str | None:
