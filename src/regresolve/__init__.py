@@ -19,6 +19,9 @@ from regresolve._errors import (
 # -- configuration loading (issue 3) --
 from regresolve._files import load_alias_cache, load_config
 from regresolve._model import Alias, Mirror, RegistriesConf, Registry
+
+# -- openshift / policy
+from regresolve._policy import InvalidPolicy, Policy, PolicyVerdict, parse_policy
 from regresolve._reference import Reference, is_short_name, parse_reference  # references
 
 # -- resolver, plans, short names (issue 3) --
@@ -28,9 +31,12 @@ __version__ = "0.1.0"
 __all__ = [
     "Alias",
     "InvalidConfig",
+    "InvalidPolicy",
     "InvalidReference",
     "Mirror",
     "PlanError",
+    "Policy",
+    "PolicyVerdict",
     "Reference",
     "RegistriesConf",
     "Registry",
@@ -40,5 +46,6 @@ __all__ = [
     "is_short_name",
     "load_alias_cache",
     "load_config",
+    "parse_policy",
     "parse_reference",
 ]
