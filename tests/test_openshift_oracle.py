@@ -121,7 +121,7 @@ def _objs(case: dict[str, Any]) -> ClusterImageObjects:
                         e["source"],
                         tuple(e["mirrors"]),
                         "" if key == "icsp" else e.get("policy", ""),
-                    )  # fmt: skip
+                    )
                     for e in obj
                 ),
             )
@@ -145,14 +145,13 @@ def _refs_for(scopes: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("case", EDIT, ids=lambda c: f"{c['test']}/{c['name']}")
 def test_upstream_rendered_configs_load_in_go(oracle: Any, case: dict[str, Any]) -> None:
-    text = _update_registries_config(
-        MCO_BASE_REGISTRIES_CONF, case.get("insecure") or [], case.get("blocked") or [], _objs(case)
-    ) if case["test"] == "TestUpdateRegistriesConfig" or case["name"] != "mirrorSourcePolicy" else None  # fmt: skip
-    if text is None:
+    if case["test"] == "TestEditRegistriesConfig" and case["name"] == "mirrorSourcePolicy":
         # Q3: runtime-utils alone renders it; the MCO refuses it first (V3).
         with pytest.raises(InvalidOpenShiftObject, match="conflicting mirrorSourcePolicy"):
             _update_registries_config(MCO_BASE_REGISTRIES_CONF, [], [], _objs(case))
         return
+    insecure, blocked = case.get("insecure") or [], case.get("blocked") or []
+    text = _update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, _objs(case))
     scopes = [r.get("location") or r.get("prefix") for r in _flat(case["want"] or [])]
     _agree(oracle, {CONF: text}, _refs_for([s for s in scopes if s]))
 
@@ -235,7 +234,8 @@ def test_seed_scenario_end_to_end(oracle: Any, tmp_path: Path) -> None:
 
     objects = load_objects(ROOT / "examples/openshift")
     files = render(objects)
-    assert files.registries_conf_edited and files.policy_json_edited
+    assert files.registries_conf_edited
+    assert files.policy_json_edited
     node = files.files()
     # Both plans agree with Go, on the same files the node gets.
     assert _agree(oracle, {CONF: node[CONF], DROPIN: node[DROPIN]}, [SEED_DIGEST, SEED_TAG]) == 2
@@ -258,9 +258,11 @@ def test_seed_scenario_end_to_end(oracle: Any, tmp_path: Path) -> None:
     ]
     # policy.json: the logical name is allowed; docker.io is not.
     plan = plan_on_node(files, SEED_DIGEST)
-    assert plan.accepted and plan.verdicts[0].scope == "registry.access.redhat.com"
+    assert plan.accepted
+    assert plan.verdicts[0].scope == "registry.access.redhat.com"
     denied = plan_on_node(files, "docker.io/library/busybox:1")
-    assert not denied.accepted and denied.verdicts[0].verdict == "rejected"
+    assert not denied.accepted
+    assert denied.verdicts[0].verdict == "rejected"
     # The CLI writes the node's files at their node paths.
     assert main(["openshift", "render", str(ROOT / "examples/openshift"), "--output",
                  str(tmp_path)]) == 0  # fmt: skip

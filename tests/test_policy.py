@@ -168,8 +168,10 @@ def test_invalid_policies(text: str, message: str) -> None:
 
 
 def test_verdict_to_dict_and_describe() -> None:
-    policy = parse_policy('{"default": [{"type": "reject"}], "transports": {"docker": '
-                          '{"quay.io": [{"type": "sigstoreSigned", "keyPath": "/k"}]}}}')  # fmt: skip
+    policy = parse_policy(
+        '{"default": [{"type": "reject"}], "transports": {"docker": '
+        '{"quay.io": [{"type": "sigstoreSigned", "keyPath": "/k"}]}}}'
+    )
     v = policy.evaluate("quay.io/a/b@" + SHA[1:])
     assert v.to_dict()["requirements"] == [{"type": "sigstoreSigned", "keyPath": "/k"}]
     assert v.describe().startswith("signature-required: quay.io/a/b@sha256:")
