@@ -29,7 +29,12 @@ from regresolve.openshift import (
     plan_on_node,
     render,
 )
-from regresolve.openshift._registries import MCO_BASE_REGISTRIES_CONF
+from regresolve.openshift._registries import (
+    MCO_BASE_REGISTRIES_CONF,
+    decode_conf,
+    edit_registries_config,
+    encode_conf,
+)
 from regresolve.openshift._render import _update_registries_config
 
 pytestmark = pytest.mark.oracle
@@ -145,15 +150,27 @@ def _refs_for(scopes: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("case", EDIT, ids=lambda c: f"{c['test']}/{c['name']}")
 def test_upstream_rendered_configs_load_in_go(oracle: Any, case: dict[str, Any]) -> None:
-    if case["test"] == "TestEditRegistriesConfig" and case["name"] == "mirrorSourcePolicy":
-        # Q3: runtime-utils alone renders it; the MCO refuses it first (V3).
-        with pytest.raises(InvalidOpenShiftObject, match="conflicting mirrorSourcePolicy"):
-            _update_registries_config(MCO_BASE_REGISTRIES_CONF, [], [], _objs(case))
-        return
     insecure, blocked = case.get("insecure") or [], case.get("blocked") or []
-    text = _update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, _objs(case))
+    objects = _objs(case)
+    if case["test"] == "TestEditRegistriesConfig":
+        # runtime-utils alone (no MCO validation), as the upstream test runs it.
+        conf = decode_conf(MCO_BASE_REGISTRIES_CONF)
+        digest = [r for o in (*objects.idms, *objects.icsp) for r in o.rules]
+        edit_registries_config(
+            conf, insecure, blocked, digest, [r for o in objects.itms for r in o.rules]
+        )
+        text = encode_conf(conf)
+    else:
+        text = _update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, objects)
     scopes = [r.get("location") or r.get("prefix") for r in _flat(case["want"] or [])]
     _agree(oracle, {CONF: text}, _refs_for([s for s in scopes if s]))
+
+
+def test_q3_mco_refuses_what_runtime_utils_renders() -> None:
+    """Q3: the runtime-utils case "mirrorSourcePolicy" is refused by the MCO (V3)."""
+    case = next(c for c in EDIT if c["name"] == "mirrorSourcePolicy")
+    with pytest.raises(InvalidOpenShiftObject, match="conflicting mirrorSourcePolicy"):
+        _update_registries_config(MCO_BASE_REGISTRIES_CONF, [], [], _objs(case))
 
 
 def _flat(items: list[Any]) -> list[dict[str, Any]]:
