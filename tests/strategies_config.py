@@ -181,24 +181,44 @@ ODD = (
 )
 
 
+_BIG = 2**32 - 1
+
+
 def _one_of_weighted(*pairs: tuple[int, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
-    out: list[st.SearchStrategy[Any]] = []
+    """``one_of`` with real weights.
+
+    A plain ``one_of``/``integers(0, n)`` would not do: Hypothesis favours boundary values,
+    which would make the rare (mostly invalid) branches common.  A wide integer taken modulo
+    the total weight is close to uniform; it shrinks towards 0, the first (common) branch.
+    """
+    strategies: list[st.SearchStrategy[Any]] = []
     for weight, strat in pairs:
-        out.extend([strat] * weight)
-    return st.one_of(out)
+        strategies.extend([strat] * weight)
+    return st.integers(0, _BIG).flatmap(lambda i: strategies[i % len(strategies)])
 
 
+def _rare(n: int) -> st.SearchStrategy[bool]:
+    """True about once in ``n + 1`` draws (see :func:`_one_of_weighted` for why not 0..n)."""
+    return st.integers(0, _BIG).map(lambda i: i % (n + 1) == n // 2 and n > 0)
+
+
+VALID_WILDCARDS = ("*.a.com", "*.b.a.com", "*.com", "*.", "*", "**.a.com")
 locations = _one_of_weighted(
-    (8, st.sampled_from(HOSTS)), (2, st.sampled_from(ODD)), (1, st.sampled_from(WILDCARDS))
+    (40, st.sampled_from(HOSTS)), (2, st.sampled_from(ODD)), (1, st.sampled_from(WILDCARDS))
 )
 prefixes = _one_of_weighted(
-    (6, st.sampled_from(HOSTS)), (3, st.sampled_from(WILDCARDS)), (1, st.sampled_from(ODD))
+    (30, st.sampled_from(HOSTS)),
+    (12, st.sampled_from(VALID_WILDCARDS)),
+    (1, st.sampled_from(WILDCARDS)),
+    (1, st.sampled_from(ODD)),
 )
-pull_from_mirror_values = st.sampled_from(
-    ["", "all", "digest-only", "tag-only", "All", "none", "digest"]
+wildcard_prefixes = _one_of_weighted((20, st.sampled_from(VALID_WILDCARDS[:3])), (1, prefixes))
+pull_from_mirror_values = _one_of_weighted(
+    (30, st.sampled_from(["", "all", "digest-only", "tag-only"])),
+    (1, st.sampled_from(["All", "none", "digest"])),
 )
 search_entries = _one_of_weighted(
-    (6, st.sampled_from(["docker.io", "quay.io", "a.com", "a.com:5000", "localhost"])),
+    (40, st.sampled_from(["docker.io", "quay.io", "a.com", "a.com:5000", "localhost"])),
     (
         1,
         st.sampled_from(
@@ -206,11 +226,12 @@ search_entries = _one_of_weighted(
         ),
     ),
 )
-short_name_modes = st.sampled_from(
-    ["enforcing", "permissive", "disabled", "", "prompt", "Enforcing", "off"]
+short_name_modes = _one_of_weighted(
+    (20, st.sampled_from(["enforcing", "permissive", "disabled", ""])),
+    (1, st.sampled_from(["prompt", "Enforcing", "off"])),
 )
 alias_names = _one_of_weighted(
-    (6, st.sampled_from(["foo", "bar", "library/foo", "ns/bar", "busybox"])),
+    (30, st.sampled_from(["foo", "bar", "library/foo", "ns/bar", "busybox"])),
     (
         1,
         st.sampled_from(
@@ -219,7 +240,7 @@ alias_names = _one_of_weighted(
     ),
 )
 alias_values = _one_of_weighted(
-    (6, st.sampled_from(["a.com/foo", "docker.io/foo", "quay.io/ns/bar", "localhost/x", ""])),
+    (30, st.sampled_from(["a.com/foo", "docker.io/foo", "quay.io/ns/bar", "localhost/x", ""])),
     (
         1,
         st.sampled_from(
@@ -250,21 +271,21 @@ class _Budget:
 
 
 def _bool_value(draw: st.DrawFn, budget: _Budget) -> str:
-    if not budget.type_error_used and draw(st.integers(0, 60)) == 0:
+    if not budget.type_error_used and draw(_rare(400)):
         budget.type_error_used = True
         return draw(st.sampled_from(['"true"', "1", "[true]", "1979-05-27", "1.5"]))
     return "true" if draw(st.booleans()) else "false"
 
 
 def _str_value(draw: st.DrawFn, budget: _Budget, value: str) -> str:
-    if not budget.type_error_used and draw(st.integers(0, 80)) == 0:
+    if not budget.type_error_used and draw(_rare(500)):
         budget.type_error_used = True
         return draw(st.sampled_from(["true", "42", "[" + toml_string(value) + "]", "{}"]))
     return toml_string(value)
 
 
 def _str_list_value(draw: st.DrawFn, budget: _Budget, values: list[str]) -> str:
-    if not budget.type_error_used and draw(st.integers(0, 80)) == 0:
+    if not budget.type_error_used and draw(_rare(300)):
         budget.type_error_used = True
         return draw(
             st.sampled_from([toml_string(values[0] if values else "x"), "[1]", "[[" + '"a"' + "]]"])
@@ -277,14 +298,14 @@ def _mirror_lines(draw: st.DrawFn, budget: _Budget, mirror_by_digest_only: bool)
     """Key -> TOML value text for one mirror table."""
     kv: dict[str, str] = {}
     kv[draw(_case_variant("location"))] = _str_value(draw, budget, draw(locations))
-    if draw(st.integers(0, 2)) == 0:
+    if draw(_rare(2)):
         kv[draw(_case_variant("insecure"))] = _bool_value(draw, budget)
     # pull-from-mirror next to mirror-by-digest-only is an error; keep it rarer there.
     if draw(st.integers(0, 4 if mirror_by_digest_only else 1)) == 0:
         kv[draw(_case_variant("pull-from-mirror"))] = _str_value(
             draw, budget, draw(pull_from_mirror_values)
         )
-    if draw(st.integers(0, 15)) == 0:
+    if draw(_rare(15)):
         kv["mirror-by-digest"] = "true"  # unknown key: ignored
     return kv
 
@@ -298,19 +319,20 @@ def _registry_entry(
     if shape <= 6:
         kv[draw(_case_variant("location"))] = _str_value(draw, budget, draw(locations))
     if shape >= 3:
-        kv[draw(_case_variant("prefix"))] = _str_value(draw, budget, draw(prefixes))
-    if draw(st.integers(0, 2)) == 0:
+        p = draw(prefixes) if shape <= 6 else draw(wildcard_prefixes)
+        kv[draw(_case_variant("prefix"))] = _str_value(draw, budget, p)
+    if draw(_rare(2)):
         kv[draw(_case_variant("insecure"))] = _bool_value(draw, budget)
-    if draw(st.integers(0, 2)) == 0:
+    if draw(_rare(2)):
         kv[draw(_case_variant("blocked"))] = _bool_value(draw, budget)
-    mbdo = draw(st.integers(0, 3)) == 0
+    mbdo = draw(_rare(5))
     if mbdo:
         kv[draw(_case_variant("mirror-by-digest-only"))] = _bool_value(draw, budget)
-    if draw(st.integers(0, 25)) == 0:
+    if draw(_rare(60)):
         kv[draw(_case_variant("pull-from-mirror"))] = _str_value(
             draw, budget, draw(st.sampled_from(["", "all", "digest-only"]))
         )
-    if draw(st.integers(0, 20)) == 0:
+    if draw(_rare(20)):
         kv[draw(st.sampled_from(["mirror-by-digest", "Unknown", "search"]))] = "true"
     mirrors = draw(st.lists(_mirror_lines(budget, mbdo), max_size=3))
     return kv, mirrors
@@ -329,35 +351,35 @@ def _v2_file(draw: st.DrawFn, *, dropin: bool) -> str:
     budget = _Budget()
     top: list[str] = []
     trailing_top: list[str] = []  # written after a table header: the TOML trap
-    if draw(st.integers(0, 2)) == 0:
+    if draw(_rare(2)):
         line = (
             f"{toml_key(draw(_case_variant('unqualified-search-registries')))} = "
             + _str_list_value(draw, budget, draw(st.lists(search_entries, max_size=3)))
         )
-        (trailing_top if draw(st.integers(0, 12)) == 0 else top).append(line)
-    if draw(st.integers(0, 4)) == 0:
+        (trailing_top if draw(_rare(12)) else top).append(line)
+    if draw(_rare(4)):
         line = f"{toml_key(draw(_case_variant('short-name-mode')))} = " + _str_value(
             draw, budget, draw(short_name_modes)
         )
-        (trailing_top if draw(st.integers(0, 12)) == 0 else top).append(line)
-    if draw(st.integers(0, 5)) == 0:
+        (trailing_top if draw(_rare(12)) else top).append(line)
+    if draw(_rare(5)):
         top.append(
             f"{toml_key(draw(_case_variant('credential-helpers')))} = "
             + _str_list_value(draw, budget, draw(helpers))
         )
-    if draw(st.integers(0, 8)) == 0:
+    if draw(_rare(8)):
         top.append(
             f"{toml_key(draw(_case_variant('additional-layer-store-auth-helper')))} = "
             + _str_value(draw, budget, draw(st.sampled_from(["", "helper", "other-helper"])))
         )
-    if draw(st.integers(0, 15)) == 0:
+    if draw(_rare(15)):
         top.append(draw(st.sampled_from(["unknown-key = 1", 'mirror-by-digest = "x"', "[foo]"])))
-    if not dropin and draw(st.integers(0, 40)) == 0:
+    if not dropin and draw(_rare(80)):
         # A v1 key in a v2 file: the mixing error (even with empty arrays).
         top.append("[registries.search]\nregistries = []")
 
     lines = list(top)
-    if draw(st.integers(0, 3)) == 0:
+    if draw(_rare(3)):
         aliases = draw(st.dictionaries(alias_names, alias_values, max_size=4))
         lines.append(f"[{toml_key(draw(_case_variant('aliases')))}]")
         for name, value in aliases.items():
@@ -382,7 +404,7 @@ def _v2_file(draw: st.DrawFn, *, dropin: bool) -> str:
                 full["mirror"] = "[" + ", ".join(_inline_table(m) for m in mirrors) + "]"
             items.append(_inline_table(full))
         lines.insert(len(top), f"{reg_key} = [{', '.join(items)}]")
-    elif style == 1 and entries and not budget.type_error_used:
+    elif style == 1 and entries and not budget.type_error_used and draw(_rare(5)):
         # A table instead of an array of tables: a type error.
         budget.type_error_used = True
         kv, _ = entries[0]
@@ -404,7 +426,7 @@ def _v2_file(draw: st.DrawFn, *, dropin: bool) -> str:
     if trailing_top and not entries and "[" in "".join(lines):
         trailing_top = []  # would land in whatever table came last; keep it simple
     lines.extend(trailing_top)
-    if draw(st.integers(0, 60)) == 0:
+    if draw(_rare(200)):
         lines.append(draw(st.sampled_from(["invalid", "[[registry]]\nprefix = 'a' = 'b'"])))
     return "\n".join(lines) + "\n"
 
@@ -414,7 +436,7 @@ def _v1_file(draw: st.DrawFn) -> str:
     budget = _Budget()
     lines = []
     for table in ("search", "insecure", "block"):
-        if draw(st.integers(0, 2)) == 0:
+        if draw(_rare(2)):
             continue
         name = draw(_case_variant(table))
         values = (
@@ -424,7 +446,7 @@ def _v1_file(draw: st.DrawFn) -> str:
         )
         lines.append(f"[{toml_key(draw(_case_variant('registries')))}.{toml_key(name)}]")
         lines.append(f"registries = {_str_list_value(draw, budget, values)}")
-    if draw(st.integers(0, 8)) == 0:
+    if draw(_rare(8)):
         lines.insert(0, draw(st.sampled_from(['short-name-mode = "enforcing"', "[aliases]"])))
     return "\n".join(lines) + "\n"
 
@@ -432,8 +454,8 @@ def _v1_file(draw: st.DrawFn) -> str:
 def registries_conf_file(*, dropin: bool = False) -> st.SearchStrategy[str]:
     """One registries.conf (or drop-in) text."""
     if dropin:
-        return _one_of_weighted((15, _v2_file(dropin=True)), (1, _v1_file()))
-    return _one_of_weighted((6, _v2_file(dropin=False)), (1, _v1_file()))
+        return _one_of_weighted((80, _v2_file(dropin=True)), (1, _v1_file()))
+    return _one_of_weighted((8, _v2_file(dropin=False)), (1, _v1_file()))
 
 
 @st.composite
@@ -486,18 +508,18 @@ def config_cases(draw: st.DrawFn) -> ConfigCase:
             files[SYSTEM_CONF] = draw(registries_conf_file())  # hidden by the user file
     elif main_kind == 7:
         sys_path = CUSTOM_CONF
-        if draw(st.integers(0, 4)) != 0:
+        if not draw(_rare(4)):
             files[CUSTOM_CONF] = draw(registries_conf_file())
     # main_kind 8, 9: no main file at all.
 
-    if draw(st.integers(0, 2)) != 0:
+    if not draw(_rare(2)):
         files.update(draw(_dropin_dir(SYSTEM_DIR)))
-    if draw(st.integers(0, 3)) == 0:
+    if draw(_rare(3)):
         files.update(draw(_dropin_dir(USER_DIR)))
-    if draw(st.integers(0, 7)) == 0:
+    if draw(_rare(7)):
         sys_dir = CUSTOM_DIR
         files.update(draw(_dropin_dir(CUSTOM_DIR)))
-    if draw(st.integers(0, 20)) == 0:
+    if draw(_rare(20)):
         # A symlinked drop-in (followed by Go's loader).
         target = "/srv/linked.conf"
         files[target] = draw(registries_conf_file(dropin=True))
