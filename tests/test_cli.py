@@ -151,7 +151,10 @@ def test_resolve_error_exits_1_and_continues() -> None:
     code, objs = resolve_json(f"docker.io/library/nginx:1@{DIGEST}", "quay.io/a/b:1")
 
     assert code == 1
-    assert objs[0]["error"] == "Docker references with both a tag and digest are currently not supported"
+    assert (
+        objs[0]["error"]
+        == "Docker references with both a tag and digest are currently not supported"
+    )
     assert objs[0]["sources"] == []
     assert objs[1]["error"] is None
 
@@ -196,7 +199,9 @@ def test_resolve_short_name_enforcing_fails() -> None:
 
 def test_resolve_text() -> None:
     """The human listing numbers the sources and flags mirrors and blocks."""
-    code, text = run(*example("resolve", "docker.io/library/nginx:1.25", "untrusted.example.org/a:1"))
+    code, text = run(
+        *example("resolve", "docker.io/library/nginx:1.25", "untrusted.example.org/a:1")
+    )
 
     assert code == 1
     assert text.splitlines() == [
@@ -216,12 +221,15 @@ def test_no_configuration_at_all(tmp_path: Path) -> None:
     """R-LOAD-4: nothing on the machine is an empty configuration, as in podman."""
     root = tmp_path / "root"
     root.mkdir()
-    code, text = run("resolve", "--json", "--root", str(root), "--home", str(tmp_path / "home"), "busybox:1")
+    code, text = run(
+        "resolve", "--json", "--root", str(root), "--home", str(tmp_path / "home"), "busybox:1"
+    )
 
     assert code == 1  # short name, no search registries: R-SN-5
     obj = json.loads(text)
     assert obj["error"] == (
-        'short-name "busybox:1" did not resolve to an alias and no containers-registries.conf(5) was found'
+        'short-name "busybox:1" did not resolve to an alias and no '
+        "containers-registries.conf(5) was found"
     )
     code, text = run("resolve", "--json", "--root", str(root), "docker.io/library/busybox:1")
     assert code == 0
@@ -232,7 +240,9 @@ def test_root_finds_the_system_file(tmp_path: Path) -> None:
     """R-LOAD-1 step 3: --root prefixes /etc/containers/registries.conf and its drop-ins."""
     etc = tmp_path / "etc" / "containers"
     (etc / "registries.conf.d").mkdir(parents=True)
-    (etc / "registries.conf").write_text('[[registry]]\nlocation = "a.example.com"\nblocked = true\n')
+    (etc / "registries.conf").write_text(
+        '[[registry]]\nlocation = "a.example.com"\nblocked = true\n'
+    )
     (etc / "registries.conf.d" / "x.conf").write_text('[aliases]\n"t" = "b.example.com/t"\n')
     code, text = run("resolve", "--json", "--root", str(tmp_path), "a.example.com/x:1", "t")
     objs = [json.loads(line) for line in text.splitlines()]
@@ -249,7 +259,17 @@ def test_config_dirs_replace_the_defaults(tmp_path: Path) -> None:
     b.mkdir()
     (a / "x.conf").write_text('[aliases]\n"t" = "one.example.com/t"\n')
     (b / "x.conf").write_text('[aliases]\n"t" = "two.example.com/t"\n')
-    code, text = run("resolve", "--json", "--config", os.devnull, "--config-dir", str(a), "--config-dir", str(b), "t")
+    code, text = run(
+        "resolve",
+        "--json",
+        "--config",
+        os.devnull,
+        "--config-dir",
+        str(a),
+        "--config-dir",
+        str(b),
+        "t",
+    )
 
     assert code == 0
     assert json.loads(text)["reference"] == "two.example.com/t:latest"
@@ -260,7 +280,9 @@ def test_environment_variable_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_p
     conf = tmp_path / "r.conf"
     conf.write_text('[[registry]]\nlocation = "a.example.com"\ninsecure = true\n')
     monkeypatch.setenv("CONTAINERS_REGISTRIES_CONF", str(conf))
-    code, text = run("resolve", "--json", "--config-dir", str(tmp_path / "none"), "a.example.com/x:1")
+    code, text = run(
+        "resolve", "--json", "--config-dir", str(tmp_path / "none"), "a.example.com/x:1"
+    )
 
     assert code == 0
     assert json.loads(text)["sources"][0]["insecure"] is True
@@ -275,8 +297,9 @@ def test_missing_explicit_config_is_a_configuration_error(
 
     assert code == 2
     assert text == ""
-    assert f'loading registries configuration "{missing}": open {missing}: no such file or directory' in (
-        capsys.readouterr().err
+    assert (
+        f'loading registries configuration "{missing}": open {missing}: no such file or directory'
+        in (capsys.readouterr().err)
     )
 
 
@@ -319,7 +342,10 @@ def test_explain_short_name_lists_candidates() -> None:
 
     assert code == 0
     assert "'busybox' is a short name; short-name-mode is permissive." in text
-    assert "1. registry.example.com/busybox:latest: Resolving \"busybox\" using unqualified-search registries" in text
+    assert (
+        '1. registry.example.com/busybox:latest: Resolving "busybox" using '
+        "unqualified-search registries"
+    ) in text
     assert "Candidate 2: docker.io/library/busybox:latest" in text
 
 
@@ -352,11 +378,13 @@ def test_check_the_example() -> None:
 def test_check_lists_every_problem(tmp_path: Path) -> None:
     """Each broken file is reported with its path and entry, not only the first."""
     main_conf = tmp_path / "registries.conf"
-    main_conf.write_text('[[registry]]\nlocation = "a.example.com"\n[[registry.mirror]]\nlocation = ""\n')
+    main_conf.write_text(
+        '[[registry]]\nlocation = "a.example.com"\n[[registry.mirror]]\nlocation = ""\n'
+    )
     d = tmp_path / "d"
     d.mkdir()
     (d / "1.conf").write_text('short-name-mode = "sometimes"\n')
-    (d / "2.conf").write_text("[aliases]\n\"x\" = \"notqualified\"\n")
+    (d / "2.conf").write_text('[aliases]\n"x" = "notqualified"\n')
     (d / "3.conf").write_text("unqualified-search-registries = []\n")
     code, text = run("check", "--config", str(main_conf), "--config-dir", str(d))
     lines = text.splitlines()
@@ -450,13 +478,19 @@ def test_dump_json() -> None:
     data = json.loads(text)
 
     assert code == 0
-    assert [r["prefix"] for r in data["registries"]] == sorted(r["prefix"] for r in data["registries"])
+    assert [r["prefix"] for r in data["registries"]] == sorted(
+        r["prefix"] for r in data["registries"]
+    )
     assert data["unqualified_search_registries"] == ["registry.example.com", "docker.io"]
     assert data["aliases"]["myapp"] == {
         "value": "registry.example.com/team/myapp",
         "origin": f"{EXAMPLE_DIR}/10-aliases.conf",
     }
-    assert data["files"] == [EXAMPLE, f"{EXAMPLE_DIR}/10-aliases.conf", f"{EXAMPLE_DIR}/50-no-hub-untrusted.conf"]
+    assert data["files"] == [
+        EXAMPLE,
+        f"{EXAMPLE_DIR}/10-aliases.conf",
+        f"{EXAMPLE_DIR}/50-no-hub-untrusted.conf",
+    ]
 
 
 # -- the command itself -------------------------------------------------------------------------
@@ -467,7 +501,17 @@ def test_python_dash_m(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "CONTAINERS_REGISTRIES_CONF"}
     env["PYTHONPATH"] = str(ROOT / "src")
     proc = subprocess.run(
-        [sys.executable, "-m", "regresolve", "resolve", "--root", str(tmp_path), "--home", str(tmp_path), "Bad"],
+        [
+            sys.executable,
+            "-m",
+            "regresolve",
+            "resolve",
+            "--root",
+            str(tmp_path),
+            "--home",
+            str(tmp_path),
+            "Bad",
+        ],
         capture_output=True,
         text=True,
         env=env,

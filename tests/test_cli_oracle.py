@@ -20,10 +20,10 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle.client import Oracle
-from strategies_config import HOME, HOSTS, ConfigCase, config_cases
 
+from oracle.client import Oracle
 from regresolve._cli import main
+from strategies_config import HOME, HOSTS, ConfigCase, config_cases
 
 pytestmark = pytest.mark.oracle
 
@@ -49,7 +49,9 @@ QUALIFIED = sorted(
 SHORT = ["busybox", "library/busybox:1", f"img@{DIGEST}", "ns/img:2"]
 
 
-def cli_json(case: ConfigCase, root: Path, refs: list[str], *extra: str) -> tuple[int, list[dict[str, Any]]]:
+def cli_json(
+    case: ConfigCase, root: Path, refs: list[str], *extra: str
+) -> tuple[int, list[dict[str, Any]]]:
     """Run ``regresolve resolve --json`` on the materialized case, prefixes stripped."""
     r = str(root)
     argv = ["resolve", "--json", "--root", r, "--home", r + HOME, *extra]
@@ -57,7 +59,11 @@ def cli_json(case: ConfigCase, root: Path, refs: list[str], *extra: str) -> tupl
         argv += ["--config", r + case.system_registries_conf_path]
     if case.system_registries_conf_dir_path is not None:
         argv += ["--config-dir", r + case.system_registries_conf_dir_path]
-    env = {k: v for k, v in os.environ.items() if k not in ("CONTAINERS_REGISTRIES_CONF", "REGISTRIES_CONFIG_PATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CONTAINERS_REGISTRIES_CONF", "REGISTRIES_CONFIG_PATH")
+    }
     out = io.StringIO()
     with mock.patch.dict(os.environ, env, clear=True):
         code = main([*argv, *refs], out=out)
@@ -102,7 +108,10 @@ def check_case(oracle: Oracle, case: ConfigCase, root: Path) -> None:
     expected = [expected_plan(p) for p in answer["plans"]]
 
     assert objs == expected
-    failed = any(e["error"] is not None or (e["sources"] and all(s["blocked"] for s in e["sources"])) for e in expected)
+    failed = any(
+        e["error"] is not None or (e["sources"] and all(s["blocked"] for s in e["sources"]))
+        for e in expected
+    )
     assert code == (1 if failed else 0)
 
 
@@ -141,7 +150,9 @@ def test_short_names_equal_oracle(oracle: Oracle, tmp_path: Path, mode: str | No
     names = [*SHORT, "myapp:3", "nginx", "prometheus@" + DIGEST]
     extra = {} if mode is None else {"short_name_mode": mode}
     answer = oracle.request(case.oracle_request(short_names=names, **extra))
-    code, objs = cli_json(case, tmp_path, names, *([] if mode is None else ["--short-name-mode", mode]))
+    code, objs = cli_json(
+        case, tmp_path, names, *([] if mode is None else ["--short-name-mode", mode])
+    )
     assert answer["error"] is None
 
     for obj, resolved in zip(objs, answer["short_names"], strict=True):
@@ -153,17 +164,29 @@ def test_short_names_equal_oracle(oracle: Oracle, tmp_path: Path, mode: str | No
         values = [c["value"] for c in resolved["candidates"]]
         cands = obj["short_name"]["candidates"]
         assert [c["reference"] for c in cands] == values
-        assert [c["description"] for c in cands] == [c["description"] for c in resolved["candidates"]]
+        assert [c["description"] for c in cands] == [
+            c["description"] for c in resolved["candidates"]
+        ]
         plans = oracle.request(case.oracle_request(refs=values))["plans"]
         for cand, plan in zip(cands, plans, strict=True):
             exp = expected_plan(plan)
-            assert (cand["registry"], cand["sources"], cand["error"]) == (exp["registry"], exp["sources"], exp["error"])
+            assert (cand["registry"], cand["sources"], cand["error"]) == (
+                exp["registry"],
+                exp["sources"],
+                exp["error"],
+            )
         assert obj["sources"] == [s for c in cands for s in c["sources"]]
     assert code in (0, 1)
 
 
-@settings(max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(case=config_cases(), names=st.lists(st.sampled_from(SHORT), min_size=1, max_size=2, unique=True))
+@settings(
+    max_examples=max(EXAMPLES // 3, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    case=config_cases(), names=st.lists(st.sampled_from(SHORT), min_size=1, max_size=2, unique=True)
+)
 def test_generated_short_names_equal_oracle(
     oracle: Oracle, tmp_path_factory: pytest.TempPathFactory, case: ConfigCase, names: list[str]
 ) -> None:

@@ -18,6 +18,7 @@ The convention (docs/reference/cli.md, "Examples in these pages", states it for 
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import os
 import re
@@ -166,10 +167,8 @@ def make_scratch(tmp_path: Path) -> dict[str, Any]:
 def stop_background(cwd: Path) -> None:
     """Stop what a page started in the background and recorded in a ``*.pid`` file."""
     for pidfile in cwd.glob("*.pid"):
-        try:
+        with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
             os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
-        except (ValueError, ProcessLookupError, PermissionError):
-            pass
 
 
 def run_console(block: Block, scratch: dict[str, Any]) -> None:
@@ -260,6 +259,28 @@ def test_every_page_is_in_the_nav() -> None:
     assert on_disk - nav == set()
 
 
+def test_readme_first_command(scratch: dict[str, Any]) -> None:
+    """README's first set-up command: after the install, its regresolve part runs as shown."""
+    first = next(b for b in examples(ROOT / "README.md") if b.lang == "console")
+    [(command, expected)] = parse_console(first.text)
+    prefix = "pip install -e . && "
+
+    assert command.startswith(prefix + "regresolve explain --config examples/registries.conf ")
+    proc = subprocess.run(
+        ["bash", "-c", command.removeprefix(prefix)],
+        cwd=scratch["cwd"],
+        env=scratch["env"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "mirror.example.net/dockerhub" in proc.stdout
+    assert output_matches(expected, proc.stdout.split("\n")), proc.stdout
+
+
 # -- the harness itself -------------------------------------------------------------------------
 
 
@@ -313,9 +334,15 @@ def _update(page: Path) -> None:
             new: list[str] = []
             for command, _ in parse_console(block.text):
                 proc = subprocess.run(
-                    ["bash", "-c", command], cwd=env["cwd"], env=env["env"],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    text=True, timeout=COMMAND_TIMEOUT, check=False,
+                    ["bash", "-c", command],
+                    cwd=env["cwd"],
+                    env=env["env"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=COMMAND_TIMEOUT,
+                    check=False,
                 )
                 new.extend(("$ " + command.replace("\n", "\\\n")).split("\n"))
                 if proc.stdout.strip():

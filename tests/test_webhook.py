@@ -87,8 +87,12 @@ def admission(
     return {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": request}
 
 
-def pod(*images: str, init: tuple[str, ...] = (), ephemeral: tuple[str, ...] = ()) -> dict[str, Any]:
-    spec: dict[str, Any] = {"containers": [{"name": f"c{i}", "image": x} for i, x in enumerate(images)]}
+def pod(
+    *images: str, init: tuple[str, ...] = (), ephemeral: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "containers": [{"name": f"c{i}", "image": x} for i, x in enumerate(images)]
+    }
     if init:
         spec["initContainers"] = [{"name": f"i{i}", "image": x} for i, x in enumerate(init)]
     if ephemeral:
@@ -107,7 +111,8 @@ def respond(review: Any, resolver: Any, **kw: Any) -> dict[str, Any]:
     assert isinstance(response["uid"], str)
     for warning in response.get("warnings", []):
         assert len(warning) <= webhook.MAX_WARNING_LENGTH
-        assert warning.isprintable() and warning.isascii()
+        assert warning.isprintable()
+        assert warning.isascii()
     return response
 
 
@@ -122,7 +127,10 @@ def patch_of(response: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_usable_images_are_allowed(resolver: regresolve.Resolver) -> None:
     """Images with at least one source that is not blocked pass; the uid is echoed."""
-    response = respond(admission(pod("docker.io/library/nginx:1.25", "registry.example.com/a:1"), uid="abc"), resolver)
+    response = respond(
+        admission(pod("docker.io/library/nginx:1.25", "registry.example.com/a:1"), uid="abc"),
+        resolver,
+    )
 
     assert response == {"uid": "abc", "allowed": True}
 
@@ -145,11 +153,17 @@ def test_blocked_source_with_mirror_is_allowed(resolver: regresolve.Resolver) ->
 
     assert response["allowed"] is True
     assert patch_of(response) == [
-        {"op": "replace", "path": "/spec/containers/0/image", "value": "airgap.example.com/secret/app:1"}
+        {
+            "op": "replace",
+            "path": "/spec/containers/0/image",
+            "value": "airgap.example.com/secret/app:1",
+        }
     ]
 
 
-def test_mirror_under_a_blocked_entry_is_skipped_when_pinning(resolver: regresolve.Resolver) -> None:
+def test_mirror_under_a_blocked_entry_is_skipped_when_pinning(
+    resolver: regresolve.Resolver,
+) -> None:
     """R-PULL-5: the ghcr.io mirror lives under a blocked host; the primary is pinned."""
     response = respond(admission(pod("ghcr.io/org/tool:1")), resolver, mutate="pin")
 
@@ -162,8 +176,9 @@ def test_tag_and_digest_is_denied(resolver: regresolve.Resolver) -> None:
     response = respond(admission(pod(f"docker.io/library/nginx:1.25@{DIGEST}")), resolver)
 
     assert response["allowed"] is False
-    assert "Docker references with both a tag and digest are currently not supported" in (
-        response["status"]["message"]
+    assert (
+        "Docker references with both a tag and digest are currently not supported"
+        in (response["status"]["message"])
     )
 
 
@@ -183,7 +198,9 @@ def test_unparseable_image_is_denied_with_the_go_error(
 
 def test_every_denial_is_listed(resolver: regresolve.Resolver) -> None:
     """All offending images are named, each with its place in the spec."""
-    obj = pod("untrusted.example.org/a:1", "docker.io/library/ok:1", init=("untrusted.example.org/b:1",))
+    obj = pod(
+        "untrusted.example.org/a:1", "docker.io/library/ok:1", init=("untrusted.example.org/b:1",)
+    )
     message = respond(admission(obj), resolver)["status"]["message"]
 
     assert message.startswith("regresolve denied 2 images: ")
@@ -239,8 +256,9 @@ def test_ambiguous_short_name_can_be_denied(resolver: regresolve.Resolver) -> No
 
     assert response["allowed"] is False
     assert "is ambiguous" in response["status"]["message"]
-    assert "registry.example.com/busybox:latest, docker.io/library/busybox:latest" in (
-        response["status"]["message"]
+    assert (
+        "registry.example.com/busybox:latest, docker.io/library/busybox:latest"
+        in (response["status"]["message"])
     )
 
 
@@ -252,8 +270,9 @@ def test_enforcing_mode_denies_ambiguous_short_names() -> None:
     response = respond(admission(pod("busybox")), regresolve.Resolver(conf))
 
     assert response["allowed"] is False
-    assert "short-name resolution enforced but cannot prompt without a TTY" in (
-        response["status"]["message"]
+    assert (
+        "short-name resolution enforced but cannot prompt without a TTY"
+        in (response["status"]["message"])
     )
 
 
@@ -275,7 +294,11 @@ def test_aliased_short_name_is_not_ambiguous(resolver: regresolve.Resolver) -> N
 
     assert "warnings" not in response
     assert patch_of(response) == [
-        {"op": "replace", "path": "/spec/containers/0/image", "value": "registry.example.com/team/myapp:2"}
+        {
+            "op": "replace",
+            "path": "/spec/containers/0/image",
+            "value": "registry.example.com/team/myapp:2",
+        }
     ]
 
 
@@ -288,8 +311,16 @@ def test_pin_uses_the_first_source(resolver: regresolve.Resolver) -> None:
     response = respond(admission(obj), resolver, mutate="pin")
 
     assert patch_of(response) == [
-        {"op": "replace", "path": "/spec/containers/0/image", "value": "mirror.example.net/dockerhub/library/nginx:1.25"},
-        {"op": "replace", "path": "/spec/containers/1/image", "value": f"mirror.example.net/dockerhub/library/nginx@{DIGEST}"},
+        {
+            "op": "replace",
+            "path": "/spec/containers/0/image",
+            "value": "mirror.example.net/dockerhub/library/nginx:1.25",
+        },
+        {
+            "op": "replace",
+            "path": "/spec/containers/1/image",
+            "value": f"mirror.example.net/dockerhub/library/nginx@{DIGEST}",
+        },
     ]
     assert "regresolve-pinned" in response["auditAnnotations"]
 
@@ -327,11 +358,36 @@ TEMPLATE = {"spec": {"containers": [{"name": "a", "image": "untrusted.example.or
 @pytest.mark.parametrize(
     ("kind", "group", "obj", "pointer"),
     [
-        ("Deployment", "apps", {"spec": {"template": TEMPLATE}}, "/spec/template/spec/containers/0/image"),
-        ("StatefulSet", "apps", {"spec": {"template": TEMPLATE}}, "/spec/template/spec/containers/0/image"),
-        ("DaemonSet", "apps", {"spec": {"template": TEMPLATE}}, "/spec/template/spec/containers/0/image"),
-        ("ReplicaSet", "apps", {"spec": {"template": TEMPLATE}}, "/spec/template/spec/containers/0/image"),
-        ("Job", "batch", {"spec": {"template": TEMPLATE}}, "/spec/template/spec/containers/0/image"),
+        (
+            "Deployment",
+            "apps",
+            {"spec": {"template": TEMPLATE}},
+            "/spec/template/spec/containers/0/image",
+        ),
+        (
+            "StatefulSet",
+            "apps",
+            {"spec": {"template": TEMPLATE}},
+            "/spec/template/spec/containers/0/image",
+        ),
+        (
+            "DaemonSet",
+            "apps",
+            {"spec": {"template": TEMPLATE}},
+            "/spec/template/spec/containers/0/image",
+        ),
+        (
+            "ReplicaSet",
+            "apps",
+            {"spec": {"template": TEMPLATE}},
+            "/spec/template/spec/containers/0/image",
+        ),
+        (
+            "Job",
+            "batch",
+            {"spec": {"template": TEMPLATE}},
+            "/spec/template/spec/containers/0/image",
+        ),
         (
             "CronJob",
             "batch",
@@ -354,7 +410,10 @@ def test_workload_kinds(
 def test_all_image_places_of_a_pod() -> None:
     """Init, regular and ephemeral containers and image volumes, in that order."""
     obj = pod("b", init=("a",), ephemeral=("c",))
-    obj["spec"]["volumes"] = [{"name": "v", "image": {"reference": "d"}}, {"name": "w", "emptyDir": {}}]
+    obj["spec"]["volumes"] = [
+        {"name": "v", "image": {"reference": "d"}},
+        {"name": "w", "emptyDir": {}},
+    ]
 
     assert [(s.pointer, s.image) for s in webhook.images_of("Pod", obj)] == [
         ("/spec/initContainers/0/image", "a"),
@@ -374,8 +433,12 @@ def test_unknown_kinds_are_allowed(resolver: regresolve.Resolver) -> None:
 def test_update_judges_only_new_images(resolver: regresolve.Resolver) -> None:
     """A label change on a Pod whose image became blocked later is not refused."""
     old = pod("untrusted.example.org/x:1")
-    same = respond(admission(pod("untrusted.example.org/x:1"), operation="UPDATE", old=old), resolver)
-    new = respond(admission(pod("untrusted.example.org/y:1"), operation="UPDATE", old=old), resolver)
+    same = respond(
+        admission(pod("untrusted.example.org/x:1"), operation="UPDATE", old=old), resolver
+    )
+    new = respond(
+        admission(pod("untrusted.example.org/y:1"), operation="UPDATE", old=old), resolver
+    )
 
     assert same["allowed"] is True
     assert new["allowed"] is False
@@ -385,7 +448,9 @@ def test_ephemeral_container_subresource(resolver: regresolve.Resolver) -> None:
     """UPDATE pods/ephemeralcontainers adds a debug container: it is judged."""
     old = pod("docker.io/library/nginx:1")
     obj = pod("docker.io/library/nginx:1", ephemeral=("untrusted.example.org/debug:1",))
-    response = respond(admission(obj, operation="UPDATE", old=old, sub="ephemeralcontainers"), resolver)
+    response = respond(
+        admission(obj, operation="UPDATE", old=old, sub="ephemeralcontainers"), resolver
+    )
 
     assert response["allowed"] is False
     assert 'ephemeralContainers[0] "e0"' in response["status"]["message"]
@@ -394,16 +459,22 @@ def test_ephemeral_container_subresource(resolver: regresolve.Resolver) -> None:
 @pytest.mark.parametrize(
     ("operation", "sub"), [("DELETE", None), ("CONNECT", None), ("UPDATE", "status")]
 )
-def test_other_operations_are_allowed(resolver: regresolve.Resolver, operation: str, sub: str | None) -> None:
+def test_other_operations_are_allowed(
+    resolver: regresolve.Resolver, operation: str, sub: str | None
+) -> None:
     """DELETE, CONNECT and status updates are never judged."""
-    response = respond(admission(pod("untrusted.example.org/x:1"), operation=operation, sub=sub), resolver)
+    response = respond(
+        admission(pod("untrusted.example.org/x:1"), operation=operation, sub=sub), resolver
+    )
 
     assert response["allowed"] is True
 
 
 def test_empty_image_in_a_template_is_skipped(resolver: regresolve.Resolver) -> None:
     """Workload templates may leave the image to config management."""
-    obj = {"spec": {"template": {"spec": {"containers": [{"name": "a", "image": ""}, {"name": "b"}]}}}}
+    obj = {
+        "spec": {"template": {"spec": {"containers": [{"name": "a", "image": ""}, {"name": "b"}]}}}
+    }
 
     assert respond(admission(obj, kind="Deployment"), resolver)["allowed"] is True
 
@@ -417,13 +488,28 @@ def test_empty_image_in_a_template_is_skipped(resolver: regresolve.Resolver) -> 
         (None, "the body is not a JSON object"),
         ([], "the body is not a JSON object"),
         ({}, "apiVersion is not admission.k8s.io/v1"),
-        ({"apiVersion": "admission.k8s.io/v1beta1", "kind": "AdmissionReview", "request": {"uid": "u"}}, "apiVersion"),
-        ({"apiVersion": "admission.k8s.io/v1", "kind": "Nope", "request": {"uid": "u"}}, "kind is not AdmissionReview"),
+        (
+            {
+                "apiVersion": "admission.k8s.io/v1beta1",
+                "kind": "AdmissionReview",
+                "request": {"uid": "u"},
+            },
+            "apiVersion",
+        ),
+        (
+            {"apiVersion": "admission.k8s.io/v1", "kind": "Nope", "request": {"uid": "u"}},
+            "kind is not AdmissionReview",
+        ),
         ({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"}, "request is missing"),
-        ({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": 7}}, "request.uid is missing"),
+        (
+            {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": 7}},
+            "request.uid is missing",
+        ),
     ],
 )
-def test_malformed_reviews_are_denied(resolver: regresolve.Resolver, review: Any, fragment: str) -> None:
+def test_malformed_reviews_are_denied(
+    resolver: regresolve.Resolver, review: Any, fragment: str
+) -> None:
     """Not an AdmissionReview v1 request: denied with code 400, never an exception."""
     response = respond(review, resolver)
 
@@ -440,7 +526,10 @@ def test_malformed_reviews_are_denied(resolver: regresolve.Resolver, review: Any
         ({"spec": {"containers": {"a": 1}}}, "spec.containers is not a list"),
         ({"spec": {"containers": ["nginx"]}}, "spec.containers[0] is not an object"),
         ({"spec": {"containers": [{"image": 5}]}}, "spec.containers[0].image is not a string"),
-        ({"spec": {"volumes": [{"image": {"reference": []}}]}}, "spec.volumes[0].image.reference is not a string"),
+        (
+            {"spec": {"volumes": [{"image": {"reference": []}}]}},
+            "spec.volumes[0].image.reference is not a string",
+        ),
     ],
 )
 def test_malformed_pods_are_denied(resolver: regresolve.Resolver, obj: Any, fragment: str) -> None:
@@ -458,14 +547,17 @@ def test_hostile_strings_are_quoted(resolver: regresolve.Resolver) -> None:
     message = response["status"]["message"]
 
     assert response["allowed"] is False
-    assert "\n" not in message and "\x1b" not in message
+    assert "\n" not in message
+    assert "\x1b" not in message
     assert "\\x0a" in message
     assert len(message) <= webhook.MAX_MESSAGE_LENGTH
 
 
 def test_too_many_images_are_refused(resolver: regresolve.Resolver) -> None:
     """More images than any real Pod: refused without planning each one."""
-    response = respond(admission(pod(*["docker.io/library/a:1"] * (webhook.MAX_IMAGES + 1))), resolver)
+    response = respond(
+        admission(pod(*["docker.io/library/a:1"] * (webhook.MAX_IMAGES + 1))), resolver
+    )
 
     assert response["allowed"] is False
     assert response["status"]["code"] == 400
@@ -480,14 +572,18 @@ def test_a_configuration_object_is_accepted() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=30,
 )
 specs = st.fixed_dictionaries(
     {},
     optional={
         "containers": st.lists(
-            st.fixed_dictionaries({}, optional={"name": json_values, "image": json_values | st.text()}),
+            st.fixed_dictionaries(
+                {}, optional={"name": json_values, "image": json_values | st.text()}
+            ),
             max_size=3,
         )
         | json_values,
@@ -499,17 +595,21 @@ specs = st.fixed_dictionaries(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    kind=st.sampled_from(["Pod", "Deployment", "CronJob", "Job", "Other", 5]),
-    operation=st.sampled_from(["CREATE", "UPDATE", "DELETE", None, 3]),
-    spec=specs | json_values,
-    old=json_values,
-    uid=st.text(max_size=40) | json_values,
-    mutate=st.sampled_from(["off", "pin", "qualify"]),
+    data=st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["Pod", "Deployment", "CronJob", "Job", "Other", 5]),
+            "operation": st.sampled_from(["CREATE", "UPDATE", "DELETE", None, 3]),
+            "spec": specs | json_values,
+            "old": json_values,
+            "uid": st.text(max_size=40) | json_values,
+            "mutate": st.sampled_from(["off", "pin", "qualify"]),
+        }
+    )
 )
-def test_never_raises(
-    resolver: regresolve.Resolver, kind: Any, operation: Any, spec: Any, old: Any, uid: Any, mutate: Any
-) -> None:
+def test_never_raises(resolver: regresolve.Resolver, data: dict[str, Any]) -> None:
     """Random shapes everywhere: always a well-formed response, never an exception."""
+    kind, operation, spec = data["kind"], data["operation"], data["spec"]
+    old, uid, mutate = data["old"], data["uid"], data["mutate"]
     review = {
         "apiVersion": "admission.k8s.io/v1",
         "kind": "AdmissionReview",

@@ -24,6 +24,7 @@ command; restart the server to pick up a change.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import json
 import os
@@ -89,7 +90,7 @@ class WebhookHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -109,9 +110,7 @@ class TLSServer(http.server.ThreadingHTTPServer):
         sock, addr = super().get_request()
         # Handshake lazily, in the handler's thread and under its timeout, so one slow client
         # cannot hold up accept().
-        return self.context.wrap_socket(
-            sock, server_side=True, do_handshake_on_connect=False
-        ), addr
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         conf = regresolve.load_config(
-            args.config, dropin_dirs=args.config_dir, home=args.home, env=os.environ,
+            args.config,
+            dropin_dirs=args.config_dir,
+            home=args.home,
+            env=os.environ,
             root=args.root,
         )
     except regresolve.RegresolveError as err:
@@ -170,10 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                 f.write(url + "\n")
             os.replace(tmp, args.ready_file)
         print(f"listening on {url}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

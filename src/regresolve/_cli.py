@@ -198,9 +198,9 @@ def image_plan_to_dict(image: ImagePlan) -> dict[str, Any]:
     out: dict[str, Any] = {
         "input": image.input,
         "reference": None if first is None or first.plan is None else first.reference,
-        "registry": None if first is None or first.plan is None else _registry_dict(
-            first.plan.registry
-        ),
+        "registry": None
+        if first is None or first.plan is None
+        else _registry_dict(first.plan.registry),
         "sources": [s for c in image.candidates for s in _sources_list(c.plan)],
         "error": error,
     }
@@ -389,7 +389,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         # The files podman would read, each validated on its own as podman does before
         # merging, so one broken drop-in does not hide the problems of the next one.
         paths = _files.config_paths(
-            args.config, dropin_dirs=args.config_dir, home=args.home, env=os.environ,
+            args.config,
+            dropin_dirs=args.config_dir,
+            home=args.home,
+            env=os.environ,
             root=args.root,
         )
         if os.path.lexists(paths.config_path) or paths.explicit:
@@ -477,7 +480,9 @@ def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
         for key, value in fields.items():
             if key in ("input", "error"):
                 continue
-            shown = "-" if value is None else str(value).lower() if isinstance(value, bool) else value
+            shown = (
+                "-" if value is None else str(value).lower() if isinstance(value, bool) else value
+            )
             out.write(f"{key:<{width}}  {shown}\n")
     return EXIT_OK
 

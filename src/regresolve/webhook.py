@@ -79,7 +79,7 @@ _CONTAINER_LISTS: Final = ("initContainers", "containers", "ephemeralContainers"
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]", re.ASCII)
 
 
-class _Malformed(Exception):  # noqa: N818 - internal signal, never escapes
+class _Malformed(Exception):
     """The review or the object does not have the shape Kubernetes gives it."""
 
 
@@ -163,9 +163,7 @@ def _images_of(kind: str, obj: Mapping[str, Any]) -> list[ImageSite]:
             if ref is None or ref == "":
                 continue
             if not isinstance(ref, str):
-                raise _Malformed(
-                    f"{'.'.join(walked)}.volumes[{i}].image.reference is not a string"
-                )
+                raise _Malformed(f"{'.'.join(walked)}.volumes[{i}].image.reference is not a string")
             name = volume.get("name")
             label = f"volumes[{i}]" + (f" {_quote(name, 63)}" if isinstance(name, str) else "")
             sites.append(ImageSite(f"{base}/volumes/{i}/image/reference", label, ref))
@@ -234,7 +232,7 @@ def review(
         )
     except _Malformed as err:
         response = _deny(400, "BadRequest", f"malformed AdmissionReview: {err}")
-    except Exception as err:  # noqa: BLE001 - the documented last resort: fail closed
+    except Exception as err:
         response = _deny(500, "InternalError", f"regresolve failed: {type(err).__name__}")
     response["uid"] = uid
     return {"apiVersion": _API_VERSION, "kind": "AdmissionReview", "response": response}
@@ -320,18 +318,14 @@ class _Verdict:
     warnings: tuple[str, ...] = ()
 
 
-def _judge(
-    image: ImagePlan, policy: ImagePolicy | Policy | None, deny_ambiguous: bool
-) -> _Verdict:
+def _judge(image: ImagePlan, policy: ImagePolicy | Policy | None, deny_ambiguous: bool) -> _Verdict:
     if image.error is not None:
         return _Verdict(image.error)
     for cand in image.candidates:
         if cand.error is not None:
             return _Verdict(cand.error)
     if image.all_blocked:
-        blocked = next(
-            (s.blocked_error for s in reversed(image.sources) if s.blocked_error), None
-        )
+        blocked = next((s.blocked_error for s in reversed(image.sources) if s.blocked_error), None)
         return _Verdict(blocked or "every source is blocked")
     warnings: list[str] = []
     if image.short_name and len(image.candidates) > 1:
@@ -409,7 +403,13 @@ def _quote(text: str, limit: int) -> str:
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def _clip(text: str, limit: int) -> str:
