@@ -413,6 +413,30 @@ def test_check_given_files(tmp_path: Path) -> None:
     assert run("check", str(good)) == (0, f"ok: {good}\n")
 
 
+def test_check_warns_about_surprises(tmp_path: Path) -> None:
+    """Valid but surprising: R-CONF-6.5 trailing slash, R-PULL-5 blocked elsewhere, R-LOAD-5."""
+    main_conf = tmp_path / "registries.conf"
+    main_conf.write_text(
+        '[[registry]]\nprefix = "docker.io"\nlocation = "docker.io"\n'
+        '[[registry.mirror]]\nlocation = "m.example.com/hub/"\n'
+        '[[registry]]\nprefix = "q.example.com"\nlocation = "r.example.com"\nblocked = true\n'
+    )
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "2.conf").write_text('[[registry]]\nprefix = "docker.io"\nlocation = "docker.io"\n')
+    code, text = run("check", "--config", str(main_conf), "--config-dir", str(d))
+    warnings = [line for line in text.splitlines() if line.startswith("warning: ")]
+
+    assert code == 0
+    assert len(warnings) == 3
+    assert warnings[0].startswith(f'warning: {main_conf}: registry[prefix="docker.io"].mirror[0]: ')
+    assert "ends with '/'" in warnings[0]
+    assert warnings[1].startswith(f'warning: {main_conf}: registry[prefix="q.example.com"]: ')
+    assert "does not block them" in warnings[1]
+    assert warnings[2].startswith(f'warning: {d}/2.conf: registry[prefix="docker.io"]: ')
+    assert f"replaces the whole entry from {main_conf}, dropping its 1 mirror" in warnings[2]
+
+
 def test_check_nothing_to_check(tmp_path: Path) -> None:
     """No file anywhere is valid: podman uses the empty configuration."""
     code, text = run("check", "--root", str(tmp_path))

@@ -367,14 +367,17 @@ def _describe_files(conf: RegistriesConf) -> str:
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     problems: list[str] = []
     checked: list[str] = []
+    loaded: list[tuple[str, RegistriesConf]] = []
 
     def validate(label: str, load: Callable[[], object]) -> None:
         try:
-            load()
+            conf = load()
         except InvalidConfig as err:
             problems.append(_problem(err, label))
         else:
             checked.append(label)
+            if isinstance(conf, RegistriesConf):
+                loaded.append((label, conf))
 
     if args.files:
         # Each FILE on its own, with the rules of a main file; a directory: each of its
@@ -410,6 +413,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             validate("(merged configuration)", lambda: _load(args))
             if checked and checked[-1] == "(merged configuration)":
                 checked.pop()
+                loaded.pop()
         try:
             cache = _files.alias_cache_path(home=args.home, env=os.environ)
         except InvalidConfig as err:
@@ -425,11 +429,48 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         out.write(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found\n")
         return EXIT_USAGE
+    for warning in lint(loaded):
+        out.write(f"warning: {warning}\n")
     if checked:
         out.write("".join(f"ok: {f}\n" for f in checked))
     else:
         out.write("ok: no configuration file found (podman uses an empty configuration)\n")
     return EXIT_OK
+
+
+def lint(files: Sequence[tuple[str, RegistriesConf]]) -> list[str]:
+    """Valid, but probably not what was meant: the surprises users report most.
+
+    ``files`` are the files podman reads, each loaded on its own, in merge order.
+    """
+    warnings: list[str] = []
+    first_seen: dict[str, tuple[str, Registry]] = {}
+    for label, conf in files:
+        for reg in conf.registries:
+            entry = f"registry[prefix={json.dumps(reg.prefix)}]"
+            earlier = first_seen.get(reg.prefix)
+            if earlier is not None and earlier[0] != label:
+                lost = len(earlier[1].mirrors)
+                warnings.append(
+                    f"{label}: {entry}: replaces the whole entry from {earlier[0]}"
+                    + (f", dropping its {lost} mirror{'s' if lost != 1 else ''}" if lost else "")
+                    + " (drop-ins replace [[registry]] tables, they do not merge them)"
+                )
+            first_seen[reg.prefix] = (label, reg)
+            for i, mirror in enumerate(reg.mirrors):
+                if mirror.location.endswith("/"):
+                    warnings.append(
+                        f"{label}: {entry}.mirror[{i}]: location {json.dumps(mirror.location)} "
+                        "ends with '/': containers/image 5.34.2 keeps it, and every reference "
+                        "rewritten through this mirror is invalid"
+                    )
+            if reg.blocked and not reg.prefix.startswith("*.") and reg.location != reg.prefix:
+                warnings.append(
+                    f"{label}: {entry}: blocked, but its location {json.dumps(reg.location)} "
+                    "differs from its prefix: pulls are checked on the rewritten reference, "
+                    "so this entry does not block them"
+                )
+    return warnings
 
 
 def _main_loader(path: str) -> Callable[[], object]:
