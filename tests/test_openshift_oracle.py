@@ -35,7 +35,7 @@ from regresolve.openshift._registries import (
     edit_registries_config,
     encode_conf,
 )
-from regresolve.openshift._render import _update_registries_config
+from regresolve.openshift._render import _pull_source_names, _update_registries_config
 
 pytestmark = pytest.mark.oracle
 
@@ -99,11 +99,24 @@ def _go_plan(p: dict[str, Any]) -> dict[str, Any]:
     return {"error": None, "reference": p["reference"], "sources": p["sources"]}
 
 
+def _payload_sources_agree(text: str, refs: list[str], plans: list[dict[str, Any]]) -> None:
+    """The MCO's payload check plans with its own FindRegistry/PullSourcesFromReference
+    (``_pull_source_names``); it must name the same sources as Go."""
+    conf = decode_conf(text)
+    for ref, go in zip(refs, plans, strict=True):
+        if go["error"] is not None or go["registry"] is None:
+            continue  # no entry: Go's MCO code would dereference nil (see compat.md)
+        parsed = regresolve.parse_reference(ref)
+        want = [regresolve.parse_reference(s["reference"]).name for s in go["sources"]]
+        assert _pull_source_names(conf, parsed) == want, ref
+
+
 def _agree(oracle: Any, files: dict[str, str], refs: list[str]) -> int:
     """Assert Go and regresolve agree on the configuration and on every plan; return the
     number of plans compared."""
     answer = oracle.config(files=files, refs=refs)
     assert answer["error"] is None, answer["error"]
+    _payload_sources_agree(files[CONF], refs, answer["plans"])
     conf = _ours_conf(files)
     assert [_registry_dict(r) for r in conf.registries] == answer["config"]["registries"]
     assert list(conf.unqualified_search_registries or ()) == (
