@@ -581,3 +581,53 @@ def test_no_foreign_exceptions(texts: tuple[str, dict[str, str]]) -> None:
     except InvalidConfig as e:
         err = e
     assert err is None or err.go_message.startswith("loading ")
+
+
+# -- the TOML fast path never changes results ----------------------------------------------
+
+FAST_PATH_SAMPLES = [
+    '[[registry]]\nlocation = "a.com"\n[[registry.mirror]]\nlocation = "m.com"\n',
+    'a = ["x", "y",]\n# comment\n\n[aliases]\n"a b" = ""\n',
+    "a = 1\n",  # not in the subset: tomllib
+    "[aliases]\n[aliases]\n",  # duplicate table: tomllib raises
+    'a = "x"\na = "y"\n',  # duplicate key: tomllib raises
+    "[[registry]]\n[registry]\n",
+    "registry = []\n[[registry]]\n",
+    "[[registry.mirror]]\n",
+    "[x]\n[[x.y]]\n",
+    'k = "\\u00e9"\n',  # escapes: tomllib
+    'k = "é" # ü\n',
+    'k = "a"\r\n',
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_SAMPLES)
+def test_fast_path_agrees_with_tomllib(text: str) -> None:
+    import tomllib
+
+    from regresolve._toml import TomlSyntaxError, _fast_loads, loads
+
+    try:
+        expected = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assert _fast_loads(text) is None
+        with pytest.raises(TomlSyntaxError):
+            loads(text)
+        return
+    fast = _fast_loads(text)
+    assert fast is None or fast == expected
+    assert loads(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=registries_conf_texts())
+def test_fast_path_agrees_with_tomllib_generated(texts: tuple[str, dict[str, str]]) -> None:
+    import tomllib
+
+    from regresolve._toml import _fast_loads
+
+    for text in (texts[0], *texts[1].values()):
+        fast = _fast_loads(text)
+        if fast is None:
+            continue
+        assert fast == tomllib.loads(text)

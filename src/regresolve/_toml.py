@@ -121,15 +121,15 @@ def fold(key: str) -> str:
 _STR: Final = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
 _LINE_RE: Final = re.compile(
     r"[ \t]*(?:"
-    r"(?P<aot>\[\[[ \t]*(?P<aot_name>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)[ \t]*\]\])"
-    r"|(?P<tbl>\[[ \t]*(?P<tbl_name>[A-Za-z0-9_-]+)[ \t]*\])"
-    r"|(?:(?P<bkey>[A-Za-z0-9_-]+)|\"(?P<qkey>[^\"\\\x00-\x08\x0a-\x1f\x7f]*)\")[ \t]*=[ \t]*"
-    r"(?:(?P<str>" + _STR + r")|(?P<bool>true|false)"
-    r"|(?P<arr>\[[ \t]*(?:" + _STR + r"[ \t]*,[ \t]*)*(?:" + _STR + r"[ \t]*,?[ \t]*)?\]))"
+    r"\[\[[ \t]*([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)[ \t]*\]\]"  # 1: [[a]] / [[a.b]]
+    r"|\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]"  # 2: [a]
+    r"|(?:([A-Za-z0-9_-]+)|\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\")[ \t]*=[ \t]*"  # 3, 4: key
+    r"(?:\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\"|(true|false)"  # 5: "string", 6: bool
+    r"|(\[[ \t]*(?:" + _STR + r"[ \t]*,[ \t]*)*(?:" + _STR + r"[ \t]*,?[ \t]*)?\]))"  # 7
     r")?[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?",
     re.ASCII,
 )
-_ARR_ITEM_RE: Final = re.compile(_STR, re.ASCII)
+_ARR_ITEM_RE: Final = re.compile(r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"', re.ASCII)
 
 
 def _fast_loads(text: str) -> dict[str, Any] | None:
@@ -141,29 +141,25 @@ def _fast_loads(text: str) -> dict[str, Any] | None:
     aot_top: set[str] = set()  # top-level keys created by [[x]]
     aot_child: set[tuple[int, str]] = set()  # (id(parent table), key) created by [[x.y]]
     fullmatch = _LINE_RE.fullmatch
+    items = _ARR_ITEM_RE.findall
     for line in text.split("\n"):
         m = fullmatch(line)
         if m is None:
             return None
-        g = m.group
-        key = g("bkey")
-        if key is None:
-            key = g("qkey")
+        aot, tbl, bkey, qkey, sval, bval, arr = m.groups()
+        key = bkey if bkey is not None else qkey
         if key is not None:
             if key in cur:
                 return None
-            v = g("str")
-            if v is not None:
-                cur[key] = v[1:-1]
-            elif g("bool") is not None:
-                cur[key] = g("bool") == "true"
+            if sval is not None:
+                cur[key] = sval
+            elif bval is not None:
+                cur[key] = bval == "true"
             else:
-                cur[key] = [s[1:-1] for s in _ARR_ITEM_RE.findall(g("arr"))]
-            continue
-        name = g("aot_name")
-        if name is not None:
-            if "." in name:
-                parent_key, child = name.split(".")
+                cur[key] = items(arr)
+        elif aot is not None:
+            if "." in aot:
+                parent_key, child = aot.split(".")
                 if parent_key not in aot_top:
                     return None
                 parent = top[parent_key][-1]
@@ -176,20 +172,18 @@ def _fast_loads(text: str) -> dict[str, Any] | None:
                     aot_child.add((id(parent), child))
                 cur = parent[child][-1]
             else:
-                if name in top:
-                    if name not in aot_top:
+                if aot in top:
+                    if aot not in aot_top:
                         return None
-                    top[name].append({})
+                    top[aot].append({})
                 else:
-                    top[name] = [{}]
-                    aot_top.add(name)
-                cur = top[name][-1]
-            continue
-        name = g("tbl_name")
-        if name is not None:
-            if name in top:
+                    top[aot] = [{}]
+                    aot_top.add(aot)
+                cur = top[aot][-1]
+        elif tbl is not None:
+            if tbl in top:
                 return None
-            cur = top[name] = {}
+            cur = top[tbl] = {}
     return top
 
 
