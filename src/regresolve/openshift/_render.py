@@ -37,7 +37,6 @@ from regresolve.openshift._registries import (
     MCO_BASE_REGISTRIES_CONF,
     ConfDecodeError,
     GoConf,
-    GoRegistry,
     MirrorRule,
     RegistriesEditError,
     decode_conf,
@@ -300,51 +299,54 @@ def _ref_matching_prefix(ref: str, prefix: str) -> int:
 
 
 def _pull_source_names(conf: GoConf, ref: object) -> list[str]:
-    """``FindRegistry`` + ``PullSourcesFromReference`` on a freshly edited configuration,
-    returning each source's repository name (only digest-only mirrors exist here)."""
-    from regresolve import parse_reference  # noqa: PLC0415
+    """``FindRegistry`` + ``PullSourcesFromReference`` on a freshly edited configuration
+    (the MCO writes it to a temporary file and loads it with containers/image), returning
+    each pull source's repository name.
+
+    Raises:
+        RegistriesEditError: containers/image refuses the temporary file, no entry matches
+            (Go dereferences a nil registry there), or a rewrite fails.
+    """
+    import regresolve  # noqa: PLC0415 - avoids an import cycle
+    from regresolve._errors import InvalidConfig  # noqa: PLC0415
 
     name: str = ref.name  # type: ignore[attr-defined]
     digested = getattr(ref, "digest", None) is not None
-    # c/image post-processing: prefix defaults to location, trailing "/" trimmed, sorted by
-    # prefix, first duplicate wins.
-    entries: dict[str, GoRegistry] = {}
-    for reg in conf.registries or ():
-        prefix = (reg.prefix or reg.location).rstrip("/")
-        entries.setdefault(prefix, reg)
-    best: tuple[str, GoRegistry] | None = None
-    for prefix in sorted(entries):
-        if _ref_matching_prefix(name, prefix) != -1 and (
-            best is None or len(prefix) > len(best[0])
+    try:
+        loaded = regresolve.RegistriesConf.from_toml(encode_conf(conf))
+    except InvalidConfig as e:
+        raise RegistriesEditError(e.go_message) from e
+    best = None
+    for reg in loaded.registries:  # sorted by prefix: the first of equal length wins
+        if _ref_matching_prefix(name, reg.prefix) != -1 and (
+            best is None or len(reg.prefix) > len(best.prefix)
         ):
-            best = (prefix, entries[prefix])
+            best = reg
     if best is None:
-        # Go dereferences a nil *Registry here and the controller panics.
         raise RegistriesEditError(
             "internal error: no registries.conf entry for the payload repository " + name
         )
-    prefix, reg = best
     text = str(ref)
     locations = [
         m.location
-        for m in reg.mirrors
+        for m in best.mirrors
         if not (
-            (reg.mirror_by_digest_only and not digested)
+            (best.mirror_by_digest_only and not digested)
             or (m.pull_from_mirror == "digest-only" and not digested)
             or (m.pull_from_mirror == "tag-only" and digested)
         )
     ]
-    locations.append(reg.location.rstrip("/"))
+    locations.append(best.location)
     names = []
     for loc in locations:
         if not loc:
             names.append(name)
             continue
-        cut = _ref_matching_prefix(text, prefix)
+        cut = _ref_matching_prefix(text, best.prefix)
         try:
-            names.append(parse_reference(loc + text[cut:], normalize=False).name)
-        except ValueError as e:
-            raise RegistriesEditError(f"rewriting reference: {e}") from e
+            names.append(regresolve.parse_reference(loc + text[cut:], normalize=False).name)
+        except regresolve.InvalidReference as e:
+            raise RegistriesEditError(f"rewriting reference: {e.go_message}") from e
     return names
 
 
