@@ -101,7 +101,7 @@ def parse_console(text: str) -> list[tuple[str, list[str]]]:
         command = line[2:]
         while command.endswith("\\") and i + 1 < len(lines):
             i += 1
-            command = command[:-1] + "\n" + lines[i]
+            command = command + "\n" + lines[i]  # bash reads the backslash-newline
         i += 1
         expected: list[str] = []
         while i < len(lines) and not lines[i].startswith("$ "):
@@ -288,7 +288,7 @@ def test_console_parsing_and_matching() -> None:
     """Commands, continuation lines and expected output are split as documented."""
     steps = parse_console("$ echo a \\\n  b\na b\n$ true\n")
 
-    assert steps == [("echo a \n  b", ["a b"]), ("true", [])]
+    assert steps == [("echo a \\\n  b", ["a b"]), ("true", [])]
     assert output_matches(["x", "...", "z"], ["x", "y1", "y2", "z"])
     assert output_matches(["x", "...", "z"], ["x", "z", ""])
     assert not output_matches(["x", "z"], ["x", "y", "z"])
@@ -344,7 +344,7 @@ def _update(page: Path) -> None:
                     timeout=COMMAND_TIMEOUT,
                     check=False,
                 )
-                new.extend(("$ " + command.replace("\n", "\\\n")).split("\n"))
+                new.extend(("$ " + command).split("\n"))
                 if proc.stdout.strip():
                     new.extend(proc.stdout.rstrip("\n").split("\n"))
             if not keep:

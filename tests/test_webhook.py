@@ -307,7 +307,7 @@ def test_aliased_short_name_is_not_ambiguous(resolver: regresolve.Resolver) -> N
 
 def test_pin_uses_the_first_source(resolver: regresolve.Resolver) -> None:
     """R-PULL-1/2: by tag the digest-only mirror is skipped; by digest it is not the first."""
-    obj = pod("docker.io/library/nginx:1.25", f"nginx@{DIGEST}")
+    obj = pod("docker.io/library/nginx:1.25", f"docker.io/library/nginx@{DIGEST}")
     response = respond(admission(obj), resolver, mutate="pin")
 
     assert patch_of(response) == [

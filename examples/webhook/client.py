@@ -65,11 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     if resp.status != 200:
         print(f"client: HTTP {resp.status}: {payload.decode(errors='replace')}", file=sys.stderr)
         return 1
-    answer = json.loads(payload)
-    print(json.dumps(answer["response"], indent=2))
-    patch = answer["response"].get("patch")
+    response = json.loads(payload)["response"]
+    patch = response.get("patch")
     if patch:
-        print("patch (decoded):")
+        response["patch"] = "(base64, decoded below)"
+    print(json.dumps(response, indent=2))
+    if patch:
+        print("patch:")
         print(json.dumps(json.loads(base64.b64decode(patch)), indent=2))
     return 0
 

@@ -234,8 +234,11 @@ def review(
         response = _deny(400, "BadRequest", f"malformed AdmissionReview: {err}")
     except Exception as err:
         response = _deny(500, "InternalError", f"regresolve failed: {type(err).__name__}")
-    response["uid"] = uid
-    return {"apiVersion": _API_VERSION, "kind": "AdmissionReview", "response": response}
+    return {
+        "apiVersion": _API_VERSION,
+        "kind": "AdmissionReview",
+        "response": {"uid": uid, **response},
+    }
 
 
 def _review_request(
