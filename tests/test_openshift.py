@@ -356,3 +356,10 @@ def test_cli_reports_invalid_objects(tmp_path: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert 'invalid format for source "a.com/ns "' in err
     assert "ImageDigestMirrorSet/bad" in err
+
+
+def test_base_keys_match_fields_case_insensitively() -> None:
+    # BurntSushi/toml decode: exact tag, else strings.EqualFold (K is the Kelvin sign).
+    conf = decode_conf('[[Registry]]\nLocation = "a.com"\n"bloc\u212aed" = true\n')
+    (reg,) = conf.registries or []
+    assert (reg.location, reg.blocked) == ("a.com", True)

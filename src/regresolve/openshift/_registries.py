@@ -281,6 +281,30 @@ def _endpoint_fields(d: dict[str, Any], path: str) -> tuple[str, bool, str]:
     return _str(d, "location", path), _bool(d, "insecure", path), _str(d, "pull-from-mirror", path)
 
 
+_REGISTRY_KEYS: Final = (
+    "prefix", "location", "insecure", "pull-from-mirror", "mirror", "blocked",
+    "mirror-by-digest-only",
+)  # fmt: skip
+_ENDPOINT_KEYS: Final = ("location", "insecure", "pull-from-mirror")
+_TOP_KEYS: Final = (
+    "registry", "unqualified-search-registries", "credential-helpers", "short-name-mode",
+    "additional-layer-store-auth-helper", "aliases",
+)  # fmt: skip
+
+
+def _fields(d: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """Map TOML keys to struct fields as BurntSushi does: the exact tag first, else a
+    case-insensitive match (Go ``strings.EqualFold``); unknown keys are dropped, and a later
+    key for the same field overwrites an earlier one."""
+    folded = {n.casefold(): n for n in names}
+    out: dict[str, Any] = {}
+    for key, value in d.items():
+        field_name = key if key in names else folded.get(key.casefold())
+        if field_name is not None:
+            out[field_name] = value
+    return out
+
+
 def decode_conf(text: str) -> GoConf:
     """Decode registries.conf text the way ``toml.Decode(text, &V2RegistriesConf{})`` does.
 
@@ -290,13 +314,15 @@ def decode_conf(text: str) -> GoConf:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfDecodeError(f"toml: {e}") from e
+    data = _fields(data, _TOP_KEYS)
     conf = GoConf()
     if "registry" in data:
         raw = data["registry"]
         if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
             raise _type_error("registry", "[]sysregistriesv2.Registry", raw)
         conf.registries = []
-        for i, r in enumerate(raw):
+        for i, r_raw in enumerate(raw):
+            r = _fields(r_raw, _REGISTRY_KEYS)
             p = f"registry[{i}]."
             loc, ins, pfm = _endpoint_fields(r, p)
             reg = GoRegistry(
@@ -312,7 +338,8 @@ def decode_conf(text: str) -> GoConf:
                 if not isinstance(mirrors, list) or not all(isinstance(m, dict) for m in mirrors):
                     raise _type_error(p + "mirror", "[]sysregistriesv2.Endpoint", mirrors)
                 for j, m in enumerate(mirrors):
-                    reg.mirrors.append(GoEndpoint(*_endpoint_fields(m, f"{p}mirror[{j}].")))
+                    fields = _fields(m, _ENDPOINT_KEYS)
+                    reg.mirrors.append(GoEndpoint(*_endpoint_fields(fields, f"{p}mirror[{j}].")))
             conf.registries.append(reg)
     conf.unqualified_search_registries = _str_list(data, "unqualified-search-registries", "")
     conf.credential_helpers = _str_list(data, "credential-helpers", "")
