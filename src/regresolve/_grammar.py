@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "ANCHORED_NAME",
@@ -105,14 +105,17 @@ GO_DIGEST: Final = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*+:[a-zA-Z0-9=_-]++"
 # Go's strings.ToLower maps rune by rune with unicode.ToLower (simple case mapping).  Python's
 # str.lower uses the full mapping, which differs for U+0130 (Python: "i" + U+0307, Go: "i")
 # and for a final capital sigma (Python: U+03C2, Go: U+03C3).  Only these two differ.
-_GO_LOWER_FIXES: Final = str.maketrans({"\u0130": "i", "\u03a3": "\u03c3"})
 
 
 def go_lower(s: str) -> str:
     """Go ``strings.ToLower(s)`` (simple, context-free Unicode lowercasing)."""
     if s.isascii():
         return s.lower()
-    return s.translate(_GO_LOWER_FIXES).lower()
+    if "\u0130" in s:
+        s = s.replace("\u0130", "i")
+    if "\u03a3" in s:
+        s = s.replace("\u03a3", "\u03c3")
+    return s.lower()
 
 
 def is_go_lowercase(s: str) -> bool:
@@ -221,41 +224,63 @@ _GO_PRINTABLE_RANGES: Final = (
     "1face 1fadb 1fae0 1fae8 1faf0 1faf8 1fb00 1fb92 1fb94 1fbca 1fbf0 1fbf9 20000 2a6df 2a700 "
     "2b739 2b740 2b81d 2b820 2cea1 2ceb0 2ebe0 2f800 2fa1d 30000 3134a 31350 323af e0100 e01ef "
 )
-_printable_bounds: list[int] = []
+_lazy: dict[str, Any] = {}
+
+
+def _printable_bounds() -> list[int]:
+    bounds: list[int] | None = _lazy.get("bounds")
+    if bounds is None:
+        bounds = _lazy["bounds"] = [int(x, 16) for x in _GO_PRINTABLE_RANGES.split()]
+    return bounds
+
+
+def _needs_quoting() -> re.Pattern[str]:
+    """Characters %q escapes: the non-printable ones, and the quote and backslash."""
+    pattern: re.Pattern[str] | None = _lazy.get("needs_quoting")
+    if pattern is None:
+        bounds = _printable_bounds()
+        parts = []
+        for start, end in zip(bounds[0::2], bounds[1::2], strict=True):
+            parts.append(f"\\U{start:08x}-\\U{end:08x}")
+        pattern = _lazy["needs_quoting"] = re.compile(f'[^{"".join(parts)}]|["\\\\]')
+    return pattern
 
 
 def _go_is_print(c: str) -> bool:
     """strconv.IsPrint: letters, marks, numbers, punctuation, symbols and U+0020."""
-    bounds = _printable_bounds
-    if not bounds:
-        bounds.extend(int(x, 16) for x in _GO_PRINTABLE_RANGES.split())
+    bounds = _printable_bounds()
     # Past an odd number of bounds means inside a [start, end] pair; or exactly on an end.
     o = ord(c)
     i = bisect.bisect_right(bounds, o)
     return i % 2 == 1 or bounds[i - 1] == o
 
 
+def _escape(c: str) -> str:
+    """The %q form of a character ``_needs_quoting`` matched."""
+    esc = _QUOTE_ESCAPES.get(c)
+    if esc is not None:
+        return esc
+    o = ord(c)
+    if o < 0x20 or o == 0x7F:
+        return f"\\x{o:02x}"
+    if 0xD800 <= o <= 0xDFFF:
+        # A lone surrogate cannot reach Go: its JSON decoder turns it into U+FFFD.
+        return "\ufffd"
+    if o < 0x10000:
+        return f"\\u{o:04x}"
+    return f"\\U{o:08x}"
+
+
 def go_quote(s: str) -> str:
     """Go ``strconv.Quote(s)`` / ``fmt.Sprintf("%q", s)`` for a valid Unicode string."""
     if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
         return f'"{s}"'
-    out = ['"']
-    for c in s:
-        esc = _QUOTE_ESCAPES.get(c)
-        if esc is not None:
-            out.append(esc)
-            continue
-        o = ord(c)
-        if 0x20 <= o < 0x7F or (o > 0xFF and _go_is_print(c)) or (0xA1 <= o <= 0xFF and o != 0xAD):
-            out.append(c)
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif 0xD800 <= o <= 0xDFFF:
-            # A lone surrogate cannot reach Go: its JSON decoder turns it into U+FFFD.
-            out.append("\ufffd")
-        elif o < 0x10000:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
+    # Escape per distinct character: C-level scans find them, then either a few str.replace
+    # calls (backslash first, as the escapes add backslashes) or one translate.
+    found = _needs_quoting().findall("".join(set(s)))
+    if len(found) > 8:
+        s = s.translate({ord(c): _escape(c) for c in found})
+    else:
+        for c in sorted(found, key=lambda c: c != "\\"):
+            s = s.replace(c, _escape(c))
+    return f'"{s}"'

@@ -208,16 +208,23 @@ def _digest_error(digest: str) -> str | None:
     return None
 
 
+def _no_match_error(s: str) -> InvalidReference:
+    """The error Go's ``Parse`` gives when ``ReferenceRegexp`` does not match ``s``."""
+    if not s:
+        return InvalidReference(ERR_EMPTY, s)
+    # Go retries the match on strings.ToLower(s) to pick the error kind.  When lowering
+    # changes nothing the retry cannot succeed, so we skip it.
+    lowered = go_lower(s)
+    if lowered != s and _reference_match(lowered) is not None:
+        return InvalidReference(ERR_UPPERCASE, s)
+    return InvalidReference(ERR_INVALID_FORMAT, s)
+
+
 def _parse(s: str) -> Reference:
     """Go ``reference.Parse``; raises InvalidReference with the bare Go error."""
     m = _reference_match(s)
     if m is None:
-        if not s:
-            raise InvalidReference(ERR_EMPTY, s)
-        # Go retries the match on strings.ToLower(s) to pick the error kind.
-        if _reference_match(go_lower(s)) is not None:
-            raise InvalidReference(ERR_UPPERCASE, s)
-        raise InvalidReference(ERR_INVALID_FORMAT, s)
+        raise _no_match_error(s)
     domain, path, tag, digest = m.groups()
     name = path if domain is None else f"{domain}/{path}"
     if len(name) > NAME_TOTAL_LENGTH_MAX:
@@ -281,6 +288,8 @@ def _parse_normalized(s: str) -> Reference:
                 if err is not None:
                     raise InvalidReference(err, s)
             return _make(domain, path, tag, digest, name)
+        # With a valid domain, the whole string matches iff the remainder does.
+        raise InvalidReference(_no_match_error(f"{domain}/{remainder}").go_message, s)
     try:
         return _parse(f"{domain}/{remainder}")
     except InvalidReference as e:
