@@ -363,3 +363,16 @@ def test_base_keys_match_fields_case_insensitively() -> None:
     conf = decode_conf('[[Registry]]\nLocation = "a.com"\n"bloc\u212aed" = true\n')
     (reg,) = conf.registries or []
     assert (reg.location, reg.blocked) == ("a.com", True)
+
+
+def test_warns_when_the_node_will_refuse_the_file() -> None:
+    # The MCO does not check: a --base entry with mirror-by-digest-only plus an IDMS for the
+    # same source gives a file containers/image refuses (R-CONF: mirror-by-digest-only and
+    # pull-from-mirror together).
+    base = '[[registry]]\nlocation = "a.com/ns"\nmirror-by-digest-only = true\n'
+    objs = ClusterImageObjects(idms=(idms("x", MirrorRule("a.com/ns", ("m.com/ns",))),))
+    files = render(objs, base_registries_conf=base, release_image=RELEASE)
+    assert any(
+        "will refuse this registries.conf: cannot set mirror usage mirror-by-digest-only" in w
+        for w in files.warnings
+    )

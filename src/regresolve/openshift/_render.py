@@ -417,6 +417,13 @@ def render(
                                              objects)  # fmt: skip
         reg_edited = True
 
+    if reg_edited:
+        problem = _node_refuses(reg_text)
+        if problem is not None:
+            warnings.append(
+                f"containers/image on the node will refuse this registries.conf: {problem}"
+            )
+
     pol_text = base_pol
     pol_edited = False
     if bna.policy_blocked is not None or bna.allowed is not None:
@@ -455,6 +462,17 @@ def render(
         policy_allowed=bna.allowed or (),
         warnings=tuple(warnings),
     )
+
+
+def _node_refuses(text: str) -> str | None:
+    """The error containers/image gives loading ``text`` as the node's registries.conf."""
+    import regresolve  # noqa: PLC0415 - avoids an import cycle
+
+    try:
+        regresolve.RegistriesConf.from_toml(text, path=REGISTRIES_CONF_PATH)
+    except regresolve.InvalidConfig as e:
+        return e.go_message
+    return None
 
 
 def _update_registries_config(
