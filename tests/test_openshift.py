@@ -237,6 +237,10 @@ def test_policy_json_worked_example() -> None:
     assert files.registries_blocked == ("block.com", "quay.io")
     assert files.policy_blocked == ("block.com", "quay.io")
     assert files.policy_allowed == ("quay.io/openshift-release-dev/ocp-release",)
+    assert files.warnings == (
+        '"quay.io" matches the payload repository, but will add it to the list of blocked '
+        "registries as there are mirror rules configured for it",
+    )
     accept, reject = [{"type": "insecureAcceptAnything"}], [{"type": "reject"}]
     scopes = {"block.com": reject, "quay.io": reject,
               "quay.io/openshift-release-dev/ocp-release": accept}  # fmt: skip

@@ -191,12 +191,14 @@ class BlockedAndAllowed:
         policy_blocked: scopes rejected in policy.json.
         allowed: scopes accepted in policy.json.
         error: the error the MCO logs ("... skipping"), or ``None``.
+        logs: the warnings the MCO logs along the way.
     """
 
     registries_blocked: tuple[str, ...] | None
     policy_blocked: tuple[str, ...] | None
     allowed: tuple[str, ...] | None
     error: str | None = None
+    logs: tuple[str, ...] = ()
 
 
 def _payload_repo(release_image: str) -> tuple[str, object]:
@@ -229,6 +231,7 @@ def valid_blocked_and_allowed(
     pol_blocked: list[str] = []
     allowed: list[str] = []
     block_err: list[str] = []
+    logs: list[str] = []
     for reg in image.blocked_registries or ():
         if scope_is_nested_inside_scope(payload_repo, reg):
             try:
@@ -239,6 +242,10 @@ def valid_blocked_and_allowed(
             if not has_mirror:
                 block_err.append(reg)
                 continue
+            logs.append(
+                f"{_go_q(reg)} matches the payload repository, but will add it to the list of "
+                "blocked registries as there are mirror rules configured for it"
+            )
             reg_blocked.append(reg)
             if payload_repo != reg:
                 pol_blocked.append(reg)
@@ -255,7 +262,11 @@ def valid_blocked_and_allowed(
         )
     allowed.extend(image.allowed_registries or ())
     return BlockedAndAllowed(
-        tuple(reg_blocked) or None, tuple(pol_blocked) or None, tuple(allowed) or None, err
+        tuple(reg_blocked) or None,
+        tuple(pol_blocked) or None,
+        tuple(allowed) or None,
+        err,
+        tuple(logs),
     )
 
 
@@ -394,14 +405,9 @@ def render(
         )
     else:
         bna = valid_blocked_and_allowed(release, image, objects.icsp, objects.idms)
+        warnings.extend(bna.logs)
         if bna.error is not None:
             warnings.append(f"{bna.error}, skipping....")
-        for reg in bna.allowed or ():
-            if reg not in (image.allowed_registries or ()):
-                warnings.append(
-                    f"{reg!r} is the payload repository: blocked scopes containing it stay "
-                    "blocked in registries.conf (it has mirrors) and policy.json allows it"
-                )
 
     insecure = image.insecure_registries
     reg_text = base_reg
