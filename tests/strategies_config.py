@@ -22,12 +22,16 @@ Go map there, so Go's answer would be non-deterministic.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
+
+import regresolve
+from regresolve import InvalidConfig
 
 __all__ = [
     "HOME",
@@ -36,8 +40,13 @@ __all__ = [
     "USER_CONF",
     "USER_DIR",
     "ConfigCase",
+    "compare",
+    "conf_json",
     "config_cases",
+    "errors_match",
+    "oracle_conf_json",
     "registries_conf_texts",
+    "run_ours",
     "toml_string",
 ]
 
@@ -606,3 +615,43 @@ def errors_match(ours: str, go: str) -> bool:
     if _toml_syntax(go) and _toml_syntax(ours):
         return go.split("toml: ", 1)[0] == ours.split("toml: ", 1)[0]
     return False
+
+
+def run_ours(case: ConfigCase) -> dict[str, Any]:
+    """Load ``case`` with our loader; the answer uses virtual paths like the oracle's."""
+    with tempfile.TemporaryDirectory(prefix="regresolve-") as tmp:
+        root = Path(tmp) / "R"
+        case.materialize(root)
+        r = str(root)
+
+        def strip(s: str) -> str:
+            return s.replace(r, "")
+
+        try:
+            conf = regresolve.load_config(**case.load_kwargs(root))
+        except InvalidConfig as e:
+            return {"error": strip(e.go_message), "config": None}
+        out = conf_json(conf)
+        out["unqualified_search_registries_origin"] = strip(
+            out["unqualified_search_registries_origin"]
+        )
+        out["alias_origins"] = {k: strip(v) for k, v in out["alias_origins"].items()}
+        return {
+            "error": None,
+            "config": out,
+            "config_path": strip(conf.path),
+            "config_dir_path": strip(conf.dir_path),
+        }
+
+
+def compare(case: ConfigCase, answer: Mapping[str, Any]) -> None:
+    """Assert that our loader agrees with the oracle's answer for ``case``."""
+    ours = run_ours(case)
+    if answer["error"] is not None or ours["error"] is not None:
+        assert ours["error"] is not None, f"Go failed, we did not: {answer['error']!r}"
+        assert answer["error"] is not None, f"we failed, Go did not: {ours['error']!r}"
+        assert errors_match(ours["error"], answer["error"]), (ours["error"], answer["error"])
+        return
+    assert ours["config"] == oracle_conf_json(answer["config"])
+    assert ours["config_path"] == answer["config_path"]
+    assert ours["config_dir_path"] == answer["config_dir_path"]

@@ -13,65 +13,16 @@ The number of examples comes from ``REGRESOLVE_ORACLE_EXAMPLES`` (default 300).
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import regresolve
-from regresolve import InvalidConfig
-from strategies_config import (
-    ConfigCase,
-    conf_json,
-    config_cases,
-    errors_match,
-    oracle_conf_json,
-)
+from strategies_config import ConfigCase, compare, config_cases
 
 pytestmark = pytest.mark.oracle
 
 EXAMPLES = int(os.environ.get("REGRESOLVE_ORACLE_EXAMPLES", "300"))
-
-
-def run_ours(case: ConfigCase) -> dict[str, Any]:
-    """Load ``case`` with our loader; the answer uses virtual paths like the oracle's."""
-    with tempfile.TemporaryDirectory(prefix="regresolve-") as tmp:
-        root = Path(tmp) / "R"
-        case.materialize(root)
-        r = str(root)
-
-        def strip(s: str) -> str:
-            return s.replace(r, "")
-
-        try:
-            conf = regresolve.load_config(**case.load_kwargs(root))
-        except InvalidConfig as e:
-            return {"error": strip(e.go_message), "config": None}
-        out = conf_json(conf)
-        out["unqualified_search_registries_origin"] = strip(
-            out["unqualified_search_registries_origin"]
-        )
-        out["alias_origins"] = {k: strip(v) for k, v in out["alias_origins"].items()}
-        return {
-            "error": None,
-            "config": out,
-            "config_path": strip(conf.path),
-            "config_dir_path": strip(conf.dir_path),
-        }
-
-
-def compare(case: ConfigCase, answer: dict[str, Any]) -> None:
-    ours = run_ours(case)
-    if answer["error"] is not None or ours["error"] is not None:
-        assert ours["error"] is not None, f"Go failed, we did not: {answer['error']!r}"
-        assert answer["error"] is not None, f"we failed, Go did not: {ours['error']!r}"
-        assert errors_match(ours["error"], answer["error"]), (ours["error"], answer["error"])
-        return
-    assert ours["config"] == oracle_conf_json(answer["config"])
-    assert ours["config_path"] == answer["config_path"]
-    assert ours["config_dir_path"] == answer["config_dir_path"]
 
 
 @settings(
