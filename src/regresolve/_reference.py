@@ -225,23 +225,23 @@ def _digest_error(digest: str) -> str | None:
     return None
 
 
-def _no_match_error(s: str) -> InvalidReference:
+def _no_match_error(s: str) -> str:
     """The error Go's ``Parse`` gives when ``ReferenceRegexp`` does not match ``s``."""
     if not s:
-        return InvalidReference(ERR_EMPTY, s)
+        return ERR_EMPTY
     # Go retries the match on strings.ToLower(s) to pick the error kind.  When lowering
     # changes nothing the retry cannot succeed, so we skip it.
     lowered = go_lower(s)
     if lowered != s and _reference_match(lowered) is not None:
-        return InvalidReference(ERR_UPPERCASE, s)
-    return InvalidReference(ERR_INVALID_FORMAT, s)
+        return ERR_UPPERCASE
+    return ERR_INVALID_FORMAT
 
 
 def _parse(s: str) -> Reference:
     """Go ``reference.Parse``; raises InvalidReference with the bare Go error."""
     m = _reference_match(s)
     if m is None:
-        raise _no_match_error(s)
+        raise InvalidReference(_no_match_error(s), s)
     domain, path, tag, digest = m.groups()
     name = path if domain is None else f"{domain}/{path}"
     if len(name) > NAME_TOTAL_LENGTH_MAX:
@@ -294,7 +294,7 @@ def _parse_normalized(s: str) -> Reference:
                 m = _reference_match(s)
                 if m is None:
                     _check_lowercase(s[i + 1 :], s)
-                    raise InvalidReference(_no_match_error(s).go_message, s) from None
+                    raise InvalidReference(_no_match_error(s), s)
                 domain, path, tag, digest = m.groups()
                 name = path if domain is None else f"{domain}/{path}"
                 if digest is not None:
@@ -310,7 +310,7 @@ def _parse_normalized(s: str) -> Reference:
     if m is None:
         _check_lowercase(remainder, s)
         full = "docker.io/" + remainder
-        raise InvalidReference(_no_match_error(full).go_message, s) from None
+        raise InvalidReference(_no_match_error(full), s)
     path, tag, digest = m.groups()
     name = "docker.io/" + path
     if digest is not None:
