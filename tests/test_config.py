@@ -453,6 +453,22 @@ def test_non_table_aliases_are_ignored(text: str) -> None:  # BurntSushi 1.4.0 u
     assert conf.unqualified_search_registries == ("a.com",)
 
 
+def test_same_field_twice_is_deterministic() -> None:
+    # Go walks a map here, so its answer is random; we let the later key in the file win
+    # (docs/compat.md, deviation).
+    conf = RegistriesConf.from_toml('[[registry]]\nlocation = "a.com"\nLOCATION = "b.com"\n')
+    assert [r.location for r in conf.registries] == ["b.com"]
+
+
+def test_to_toml_refuses_cross_file_conflicts() -> None:
+    conf = RegistriesConf.from_toml(
+        '[[registry]]\nprefix = "p.com"\nlocation = "a.com"\n',
+        {"x.conf": '[[registry]]\nprefix = "q.com"\nlocation = "a.com"\ninsecure = true\n'},
+    )
+    with pytest.raises(InvalidConfig, match="cannot write as one file"):
+        conf.to_toml()
+
+
 def test_keys_match_case_insensitively() -> None:  # SPEC R-CONF-4
     text = '[[Registry]]\nLOCATION = "a.com"\n"bloc\u212aed" = true\n"in\u017fecure" = true\nunknown = 1\n'
     conf = RegistriesConf.from_toml(text)

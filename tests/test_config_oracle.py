@@ -115,6 +115,10 @@ FIXED = {
         {"/etc/containers/registries.conf.d": None, "/srv/d": None},
         symlinks={"/etc/containers/registries.conf.d/x.conf": "../../../srv/d"},
     ),
+    "dropin-dir-is-symlink": ConfigCase(
+        {"/srv/real/a.conf": 'short-name-mode = "disabled"\n'},
+        symlinks={"/etc/containers/registries.conf.d": "../../srv/real"},
+    ),
     "main-is-directory": ConfigCase({"/etc/containers/registries.conf": None}),
     "explicit-main-missing": ConfigCase({}, system_registries_conf_path="/nope.conf"),
     "user-file-hides-system": ConfigCase(
