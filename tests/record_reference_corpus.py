@@ -135,9 +135,36 @@ def _near_limit(rnd: random.Random) -> str:
     return text
 
 
+# Inputs of tests/test_reference_compat.py and docs/references.md.
+EXTRA = [
+    "Foo/bar",
+    "LOCALHOST/foo",
+    "Quay/app:1",
+    "[::1]:5000/foo",
+    "[::1]/foo",
+    "[fe80::1%eth0]:5000/foo",
+    "foo\n",
+    "a" * 238,
+    "foo_bar.com/x",
+    "foo@sha256:" + HEX.upper() * 4,
+    "foo@SHA256:" + HEX * 4,
+    "foo:t@SHA256:" + HEX * 4,
+    "\u0130mage",
+    "foo:\u212a",
+    "sha256:" + HEX * 4,
+    "foo@sha256:" + HEX * 4,
+    "busybox:1.36",
+    "quay.io/prometheus/node-exporter:v1.8.2",
+    "Quay.IO/prometheus/node-exporter",
+    "docker.io/busybox",
+    "index.docker.io/library/busybox:latest",
+    "localhost:5000/app@sha256:" + HEX * 4,
+]
+
+
 def generate(count: int, seed: int) -> list[str]:
     """Table inputs first, then pseudo-random ones, without duplicates."""
-    seen: dict[str, None] = {}
+    seen: dict[str, None] = dict.fromkeys(EXTRA)
     for name in ("reference_upstream.json", "reference_spec.json"):
         for case in json.loads((HERE / "data" / name).read_text(encoding="utf-8"))["cases"]:
             seen[case["input"]] = None
