@@ -87,7 +87,7 @@ def _regresolve_all() -> int:
 
 
 def _docker_image_py_all() -> int:
-    from docker_image.reference import Reference
+    from docker_image.reference import Reference  # type: ignore[import-untyped]
 
     ok = 0
     for s in INPUTS:

@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -169,7 +170,7 @@ def generate(count: int, seed: int) -> list[str]:
         for case in json.loads((HERE / "data" / name).read_text(encoding="utf-8"))["cases"]:
             seen[case["input"]] = None
     rnd = random.Random(seed)
-    makers = [
+    makers: list[tuple[float, Callable[[], str]]] = [
         (0.40, lambda: _structured(rnd)),
         (0.25, lambda: _mutate(rnd, _structured(rnd))),
         (0.10, lambda: _near_limit(rnd)),

@@ -142,7 +142,7 @@ def test_spec_rule(case: dict[str, Any]) -> None:
 
 
 def test_upstream_tables_complete() -> None:
-    tests = {c.values[0]["test"] for c in UPSTREAM}  # type: ignore[index]
+    tests = {c.values[0]["test"] for c in UPSTREAM}
     assert tests >= {
         "TestReferenceParse",
         "TestParseNamed",
@@ -274,6 +274,13 @@ class TestReferenceObject:
         ("\u200b\u2028\ufeff", '"\\u200b\\u2028\\ufeff"'),
         ("\U0001f433\U000e0001", '"\U0001f433\\U000e0001"'),
         ("\u3000", '"\\u3000"'),
+        ("\u0378", '"\\u0378"'),  # unassigned
+        ("\U00031350\U0001fae8", '"\U00031350\U0001fae8"'),  # new in Unicode 15.0 (Go 1.23)
+        ("\ud800", '"\ufffd"'),  # a lone surrogate reaches Go as U+FFFD
+        (
+            "x" * 20 + "\x01\x02\x03\x04\x05\x06\x07\x0e\x0f\x10",
+            '"' + "x" * 20 + "\\x01\\x02\\x03\\x04\\x05\\x06\\a\\x0e\\x0f\\x10" + '"',
+        ),
     ],
 )
 def test_go_quote(text: str, quoted: str) -> None:

@@ -34,9 +34,9 @@ Deliberate differences from the Go source, none of which changes the accepted la
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
-from typing import Any, Final
+from typing import Final
 
 __all__ = [
     "ANCHORED_NAME",
@@ -224,35 +224,21 @@ _GO_PRINTABLE_RANGES: Final = (
     "1face 1fadb 1fae0 1fae8 1faf0 1faf8 1fb00 1fb92 1fb94 1fbca 1fbf0 1fbf9 20000 2a6df 2a700 "
     "2b739 2b740 2b81d 2b820 2cea1 2ceb0 2ebe0 2f800 2fa1d 30000 3134a 31350 323af e0100 e01ef "
 )
-_lazy: dict[str, Any] = {}
 
 
-def _printable_bounds() -> list[int]:
-    bounds: list[int] | None = _lazy.get("bounds")
-    if bounds is None:
-        bounds = _lazy["bounds"] = [int(x, 16) for x in _GO_PRINTABLE_RANGES.split()]
-    return bounds
-
-
+@functools.cache
 def _needs_quoting() -> re.Pattern[str]:
-    """Characters %q escapes: the non-printable ones, and the quote and backslash."""
-    pattern: re.Pattern[str] | None = _lazy.get("needs_quoting")
-    if pattern is None:
-        bounds = _printable_bounds()
-        parts = []
-        for start, end in zip(bounds[0::2], bounds[1::2], strict=True):
-            parts.append(f"\\U{start:08x}-\\U{end:08x}")
-        pattern = _lazy["needs_quoting"] = re.compile(f'[^{"".join(parts)}]|["\\\\]')
-    return pattern
+    """Characters %q escapes: the non-printable ones, and the quote and backslash.
 
-
-def _go_is_print(c: str) -> bool:
-    """strconv.IsPrint: letters, marks, numbers, punctuation, symbols and U+0020."""
-    bounds = _printable_bounds()
-    # Past an odd number of bounds means inside a [start, end] pair; or exactly on an end.
-    o = ord(c)
-    i = bisect.bisect_right(bounds, o)
-    return i % 2 == 1 or bounds[i - 1] == o
+    Built on first use (compiling the 710-range class takes a few milliseconds, which
+    ``import regresolve`` should not pay); the result is a constant.
+    """
+    bounds = [int(x, 16) for x in _GO_PRINTABLE_RANGES.split()]
+    ranges = "".join(
+        f"\\U{start:08x}-\\U{end:08x}"
+        for start, end in zip(bounds[0::2], bounds[1::2], strict=True)
+    )
+    return re.compile(f'[^{ranges}]|["\\\\]')
 
 
 def _escape(c: str) -> str:
