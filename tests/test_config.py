@@ -647,3 +647,34 @@ def test_fast_path_agrees_with_tomllib_generated(texts: tuple[str, dict[str, str
         if fast is None:
             continue
         assert fast == tomllib.loads(text)
+
+
+# -- redefinitions get BurntSushi's text (checked against the oracle) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("a = 1\na = 2\n", "toml: line 2 (last key \"a\"): Key 'a' has already been defined."),
+        (
+            '[aliases]\nfoo = "a.com/x"\nfoo = "b.com/x"\n',
+            "toml: line 3 (last key \"aliases.foo\"): Key 'aliases.foo' has already been defined.",
+        ),
+        ("[aliases]\n[aliases]\n", "toml: line 2: Key 'aliases' has already been defined."),
+        ("[a.b]\n[a.b]\n", "toml: line 2 (last key \"a\"): Key 'a.b' has already been defined."),
+        ("registry = 1\n[registry]\n", "toml: line 2: Key 'registry' has already been defined."),
+        (
+            "[[registry]]\nmirror = []\n[[registry.mirror]]\n",
+            "toml: line 3 (last key \"registry\"): Key 'registry.mirror' was already created and"
+            " cannot be used as an array.",
+        ),
+        (
+            "k = {a = 1, a = 2}\n",
+            "toml: line 1 (last key \"k.a\"): Key 'k.a' has already been defined.",
+        ),
+    ],
+)
+def test_redefinition_messages(text: str, body: str) -> None:  # SPEC R-CONF-4
+    with pytest.raises(InvalidConfig) as info:
+        parse_file(text, "p", dropin=False)
+    assert info.value.go_message == 'loading registries configuration "p": ' + body

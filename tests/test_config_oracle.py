@@ -119,6 +119,29 @@ FIXED = {
         {"/srv/real/a.conf": 'short-name-mode = "disabled"\n'},
         symlinks={"/etc/containers/registries.conf.d": "../../srv/real"},
     ),
+    "duplicate-alias-key": ConfigCase(
+        {"/etc/containers/registries.conf": '[aliases]\nfoo = "a.com/x"\nfoo = "b.com/x"\n'}
+    ),
+    "duplicate-table": ConfigCase({"/etc/containers/registries.conf": "[aliases]\n[aliases]\n"}),
+    "duplicate-registry-key": ConfigCase(
+        {"/etc/containers/registries.conf": '[[registry]]\nlocation = "a"\nlocation = "b"\n'}
+    ),
+    "duplicate-mirror-key": ConfigCase(
+        {
+            "/etc/containers/registries.conf": (
+                '[[registry]]\nlocation = "a"\n[[registry.mirror]]\nlocation="x"\nlocation="y"\n'
+            )
+        }
+    ),
+    "table-then-array": ConfigCase(
+        {"/etc/containers/registries.conf": "[registry]\n[[registry]]\n"}
+    ),
+    "inline-array-then-array-table": ConfigCase(
+        {"/etc/containers/registries.conf": "[[registry]]\nmirror = []\n[[registry.mirror]]\n"}
+    ),
+    "duplicate-inline-key": ConfigCase(
+        {"/etc/containers/registries.conf": 'registry = [{location = "a", location = "b"}]\n'}
+    ),
     "main-is-directory": ConfigCase({"/etc/containers/registries.conf": None}),
     "explicit-main-missing": ConfigCase({}, system_registries_conf_path="/nope.conf"),
     "user-file-hides-system": ConfigCase(
@@ -138,4 +161,4 @@ FIXED = {
 def test_fixed_cases_match_oracle(oracle: Any, name: str) -> None:
     case = FIXED[name]
     answer = oracle.request(case.oracle_request())
-    compare(case, answer)
+    compare(case, answer, strict=True)

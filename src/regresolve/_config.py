@@ -677,7 +677,7 @@ def _parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
     try:
         doc = loads(text)
     except TomlSyntaxError as e:
-        _raise(path, dropin, f"toml: line {e.line}: {e.message}", None)
+        _raise(path, dropin, e.go_text(), None)
     try:
         dec = _decode(doc)
     except _TypeFail as e:
@@ -872,7 +872,7 @@ def parse_alias_cache(text: str, path: str) -> tuple[Alias, ...]:
     try:
         doc = loads(text)
     except TomlSyntaxError as e:
-        raise InvalidConfig(prefix + f"toml: line {e.line}: {e.message}", path=path) from None
+        raise InvalidConfig(prefix + e.go_text(), path=path) from None
     aliases: dict[str, str] = {}
     try:
         for k, v in doc.items():

@@ -21,7 +21,9 @@ import re
 import tomllib
 from typing import Any, Final
 
-__all__ = ["TomlSyntaxError", "fold", "go_key", "go_quote", "key_lines", "loads"]
+__all__ = [
+    "TomlSyntaxError", "fold", "go_key", "go_quote", "go_redefinition", "key_lines", "loads"
+]  # fmt: skip
 
 
 class TomlSyntaxError(Exception):
@@ -32,10 +34,17 @@ class TomlSyntaxError(Exception):
         line: 1-based line number, or 0 when unknown.
     """
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, *, go: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.go = go
+
+    def go_text(self) -> str:
+        """The text after Go's ``loading ... "<path>": `` prefix."""
+        if self.go and self.message.startswith("("):
+            return f"toml: line {self.line} {self.message}"
+        return f"toml: line {self.line}: {self.message}"
 
 
 # -- Go text helpers ----------------------------------------------------------------------
@@ -206,7 +215,20 @@ def loads(text: str) -> dict[str, Any]:
         if m is not None:
             msg = msg[: m.start()].rstrip()
             line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
+        if msg.startswith(_REDEFINITION):
+            dup = go_redefinition(text)
+            if dup is not None and dup[0] == line:
+                raise TomlSyntaxError(dup[1], line, go=True) from None
         raise TomlSyntaxError(msg, line) from None
+
+
+# tomllib's messages for what BurntSushi calls "Key '...' has already been defined."
+_REDEFINITION: Final = (
+    "Cannot overwrite a value",
+    "Cannot declare",
+    "Duplicate inline table key",
+    "Cannot mutate immutable namespace",
+)
 
 
 # -- key locator (error path only) --------------------------------------------------------
@@ -228,6 +250,10 @@ class _Scanner:
         self.i = 0
         self.line = 1
         self.info: dict[str, tuple[int, bool]] = {}
+        # Redefinitions, BurntSushi style: key sets of the latest table instance per path.
+        self.keys: dict[str, set[str]] = {}
+        self.dup: tuple[int, str] | None = None
+        self.arrays: set[str] = set()  # paths created by [[...]]
 
     def _ws(self, newlines: bool) -> None:
         s, n = self.s, len(self.s)
@@ -306,6 +332,7 @@ class _Scanner:
                 self._value(path)
         elif c == "{":
             self.i += 1
+            seen: set[str] = set()
             while True:
                 self._ws(True)
                 if self.i >= len(s) or s[self.i] == "}":
@@ -314,17 +341,26 @@ class _Scanner:
                 if s[self.i] == ",":
                     self.i += 1
                     continue
-                self._keyval(path)
+                self._keyval(path, seen)
         else:
             while self.i < len(s) and s[self.i] not in ",]}\n#":
                 self.i += 1
 
-    def _keyval(self, context: list[str]) -> None:
+    def _keyval(self, context: list[str], seen: set[str] | None = None) -> None:
         line = self.line
         key = self._key()
         if not key:  # not a key: skip the character to guarantee progress
             self.i += 1
             return
+        if seen is None:
+            seen = self.keys.setdefault(go_key(context), set())
+        if key[0] in seen and len(key) == 1 and self.dup is None:
+            full = go_key(context + key)
+            self.dup = (
+                line,
+                f"(last key {go_quote(full)}): Key '{full}' has already been defined.",
+            )
+        seen.add(key[0])
         # BurntSushi's setType skips an empty last key part: the position is recorded for
         # the enclosing table instead (and a top-level "" key becomes the key ``""``).
         path = context + key if key[-1] != "" else context + key[:-1]
@@ -350,6 +386,25 @@ class _Scanner:
                 self._ws(False)
                 self.i += 2 if array else 1
                 self.info[go_key(context)] = (line, array)
+                if context:
+                    parent = self.keys.setdefault(go_key(context[:-1]), set())
+                    name = go_key(context)
+                    if context[-1] in parent and self.dup is None:
+                        last = ""
+                        if context[:-1]:
+                            last = f"(last key {go_quote(go_key(context[:-1]))}): "
+                        if not array:
+                            self.dup = (line, f"{last}Key '{name}' has already been defined.")
+                        elif name not in self.arrays:
+                            self.dup = (
+                                line,
+                                f"{last}Key '{name}' was already created and cannot be used as"
+                                " an array.",
+                            )
+                    if array:
+                        self.arrays.add(name)
+                    parent.add(context[-1])
+                    self.keys[go_key(context)] = set()
             else:
                 self._keyval(context)
 
@@ -359,6 +414,16 @@ def _escaped(s: str, pos: int) -> bool:
     while pos - 1 - n >= 0 and s[pos - 1 - n] == "\\":
         n += 1
     return n % 2 == 1
+
+
+def go_redefinition(text: str) -> tuple[int, str] | None:
+    """BurntSushi's message for the first redefined key or table, if there is one."""
+    try:
+        sc = _Scanner(text)
+        sc.run()
+    except (IndexError, ValueError):  # pragma: no cover - defensive
+        return None
+    return sc.dup
 
 
 def key_lines(text: str) -> dict[str, tuple[int, bool]]:
