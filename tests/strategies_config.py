@@ -425,7 +425,8 @@ def _v2_file(draw: st.DrawFn, *, dropin: bool) -> str:
             lines.extend(_kv_lines(kv))
             lines.extend(trailing_top)
             trailing_top = []
-            if mirrors and draw(st.booleans()):
+            inline: bool = draw(st.booleans())
+            if mirrors and inline:
                 lines.append(f"mirror = [{', '.join(_inline_table(m) for m in mirrors)}]")
             else:
                 mkey = toml_key(draw(_case_variant("mirror")))

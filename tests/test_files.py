@@ -53,7 +53,7 @@ def test_new_config_wrapper(
 ) -> None:
     if user_file:
         write(tmp_path / USER_FILE, "")
-    paths = config_paths(home=tmp_path, env={}, **kwargs)  # type: ignore[arg-type]
+    paths = config_paths(home=tmp_path, env={}, **kwargs)
     assert paths.config_path == expected.replace("<home>", str(tmp_path))
 
 
