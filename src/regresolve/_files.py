@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -83,9 +84,13 @@ def _read(path: str) -> str:
 
 
 def _join(*parts: str) -> str:
-    """Go ``filepath.Join``: join, then ``Clean``."""
+    """Go ``filepath.Join``: join the non-empty parts, then ``Clean``."""
     joined = "/".join(p for p in parts if p)
-    return posixpath.normpath(joined) if joined else ""
+    if not joined:
+        return ""
+    cleaned = posixpath.normpath(joined)
+    # POSIX keeps exactly two leading slashes; Go's Clean does not.
+    return cleaned[1:] if cleaned.startswith("//") else cleaned
 
 
 def _home(home: PathArg | None, env: Mapping[str, str]) -> str:
@@ -94,12 +99,24 @@ def _home(home: PathArg | None, env: Mapping[str, str]) -> str:
     h = env.get("HOME", "")
     if h:
         return h
+    # containers/storage unshare.HomeDir: the passwd entry of the rootless UID.
     try:
         import pwd  # noqa: PLC0415 - POSIX only
 
-        return pwd.getpwuid(os.getuid()).pw_dir
+        return pwd.getpwuid(_rootless_euid(env)).pw_dir
     except (ImportError, KeyError):
         return ""
+
+
+def _rootless_euid(env: Mapping[str, str]) -> int:
+    """``_CONTAINERS_ROOTLESS_UID`` if set (Go's ``Atoi`` failure gives 0), else the euid."""
+    value = env.get("_CONTAINERS_ROOTLESS_UID", "")
+    if value:
+        # strconv.Atoi: optional sign and ASCII digits only (Python's int() accepts more).
+        if re.fullmatch(r"[+-]?[0-9]+", value, re.ASCII) is None:
+            return 0
+        return int(value)
+    return os.geteuid()
 
 
 class ConfigPaths:
@@ -291,14 +308,7 @@ def alias_cache_path(
         return os.fspath(path)
     environ: Mapping[str, str] = os.environ if env is None else env
     if euid is None:
-        rootless = environ.get("_CONTAINERS_ROOTLESS_UID", "")
-        if rootless:
-            try:
-                euid = int(rootless)
-            except ValueError:
-                euid = 0  # Go's strconv.Atoi failure yields 0
-        else:
-            euid = os.geteuid()
+        euid = _rootless_euid(environ)
     if euid == 0:
         return "/var/cache/" + ALIAS_CACHE_FILE
     cache = environ.get("XDG_CACHE_HOME", "")
