@@ -8,7 +8,8 @@ The convention (docs/reference/cli.md, "Examples in these pages", states it for 
 * The blocks of one page run in order, in one scratch directory that holds a copy of
   ``examples/``, with ``HOME`` pointing at an empty directory and no
   ``CONTAINERS_REGISTRIES_CONF``; ``regresolve`` on ``PATH`` is this checkout's command.
-* ``console``: a line starting with ``$ `` is a command (a line ending in ``\\`` continues it);
+* ``console``: a line starting with ``$ `` is a command (a line ending in ``\\`` continues it,
+  and so does a here-document, up to its delimiter line);
   the lines up to the next command are its expected output (stdout and stderr together),
   compared exactly after trailing spaces are stripped; a line ``...`` matches any number of
   lines.  A command must exit 0: show a failure as ``cmd || echo "exit status $?"``.
@@ -34,6 +35,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)[^\n]*$")
 SKIP = re.compile(r"^\s*<!--\s*test:\s*skip\b.*-->\s*$")
+HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<word>\w+)\1")
 COMMAND_TIMEOUT = 120
 
 
@@ -86,7 +88,7 @@ def examples(page: Path) -> list[Block]:
     return [b for b in extract_blocks(page) if b.lang in ("console", "python")]
 
 
-PAGES_WITH_EXAMPLES = [p for p in pages() if examples(p)]
+PAGES_WITH_EXAMPLES = [p for p in pages() if any(not b.skip for b in examples(p))]
 
 
 def parse_console(text: str) -> list[tuple[str, list[str]]]:
@@ -102,6 +104,14 @@ def parse_console(text: str) -> list[tuple[str, list[str]]]:
         while command.endswith("\\") and i + 1 < len(lines):
             i += 1
             command = command + "\n" + lines[i]  # bash reads the backslash-newline
+        heredoc = HEREDOC.search(command)
+        if heredoc:
+            # The document's lines belong to the command, up to the delimiter line.
+            while i + 1 < len(lines):
+                i += 1
+                command += "\n" + lines[i]
+                if lines[i] == heredoc["word"]:
+                    break
         i += 1
         expected: list[str] = []
         while i < len(lines) and not lines[i].startswith("$ "):
@@ -286,9 +296,14 @@ def test_readme_first_command(scratch: dict[str, Any]) -> None:
 
 def test_console_parsing_and_matching() -> None:
     """Commands, continuation lines and expected output are split as documented."""
-    steps = parse_console("$ echo a \\\n  b\na b\n$ true\n")
+    steps = parse_console("$ echo a \\\n  b\na b\n$ true\n$ cat <<'X'\n$ y\nX\n$ y\nX\n")
 
-    assert steps == [("echo a \\\n  b", ["a b"]), ("true", [])]
+    assert steps == [
+        ("echo a \\\n  b", ["a b"]),
+        ("true", []),
+        ("cat <<'X'\n$ y\nX", []),
+        ("y", ["X"]),
+    ]
     assert output_matches(["x", "...", "z"], ["x", "y1", "y2", "z"])
     assert output_matches(["x", "...", "z"], ["x", "z", ""])
     assert not output_matches(["x", "z"], ["x", "y", "z"])

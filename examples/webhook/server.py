@@ -162,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(args.cert, args.key)
     with TLSServer((args.host, args.port), context) as server:
-        host, port = server.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
-        url = f"https://{shown}:{port}"
+        bound, port = server.server_address[:2]
+        host = bound.decode() if isinstance(bound, bytes) else bound
+        url = f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
         if args.ready_file:
             # Written whole, then renamed: a reader never sees half a URL.
             tmp = args.ready_file + ".tmp"
