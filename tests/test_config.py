@@ -614,6 +614,11 @@ FAST_PATH_SAMPLES = [
     'k = "\\u00e9"\n',  # escapes: tomllib
     'k = "é" # ü\n',
     'k = "a"\r\n',
+    "a = 'x'\n'k' = \"v\"\nb = ['x', \"y\", '']\n",
+    "a = 'x'\r\nb = 1\r\n",
+    'a = "x"\rb="y"\n',
+    "a = [,]\n",
+    "a = '\"'\nb = \"'\"\n",
 ]
 
 

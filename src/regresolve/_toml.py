@@ -127,24 +127,32 @@ def fold(key: str) -> str:
 
 # -- fast path ----------------------------------------------------------------------------
 
-_STR: Final = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
+_STR: Final = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"' + r"|'[^'\x00-\x08\x0a-\x1f\x7f]*'"
 _LINE_RE: Final = re.compile(
     r"[ \t]*(?:"
     r"\[\[[ \t]*([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)[ \t]*\]\]"  # 1: [[a]] / [[a.b]]
     r"|\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]"  # 2: [a]
-    r"|(?:([A-Za-z0-9_-]+)|\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\")[ \t]*=[ \t]*"  # 3, 4: key
-    r"(?:\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\"|(true|false)"  # 5: "string", 6: bool
-    r"|(\[[ \t]*(?:" + _STR + r"[ \t]*,[ \t]*)*(?:" + _STR + r"[ \t]*,?[ \t]*)?\]))"  # 7
+    r"|(?:([A-Za-z0-9_-]+)|\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\""  # 3, 4: key, "key"
+    r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)')[ \t]*=[ \t]*"  # 5: 'key'
+    r"(?:\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\"|(true|false)"  # 6: "string", 7: bool
+    r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)'"  # 8: 'string'
+    r"|(\[[ \t]*(?:(?:" + _STR + r")[ \t]*,[ \t]*)*(?:(?:" + _STR + r")[ \t]*,?[ \t]*)?\]))"  # 9
     r")?[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?",
     re.ASCII,
 )
-_ARR_ITEM_RE: Final = re.compile(r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"', re.ASCII)
+_ARR_ITEM_RE: Final = re.compile(
+    r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"' + r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)'", re.ASCII
+)
 
 
 def _fast_loads(text: str) -> dict[str, Any] | None:
     """Parse the common registries.conf subset, or return None to defer to tomllib."""
     if "\r" in text:
-        return None
+        # CRLF line ends are fine; a lone CR is not (and cannot occur inside the subset's
+        # strings or comments, which exclude control characters).
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
     top: dict[str, Any] = {}
     cur = top
     aot_top: set[str] = set()  # top-level keys created by [[x]]
@@ -155,8 +163,8 @@ def _fast_loads(text: str) -> dict[str, Any] | None:
         m = fullmatch(line)
         if m is None:
             return None
-        aot, tbl, bkey, qkey, sval, bval, arr = m.groups()
-        key = bkey if bkey is not None else qkey
+        aot, tbl, bkey, qkey, lkey, sval, bval, lval, arr = m.groups()
+        key = bkey if bkey is not None else qkey if qkey is not None else lkey
         if key is not None:
             if key in cur:
                 return None
@@ -164,8 +172,10 @@ def _fast_loads(text: str) -> dict[str, Any] | None:
                 cur[key] = sval
             elif bval is not None:
                 cur[key] = bval == "true"
+            elif lval is not None:
+                cur[key] = lval
             else:
-                cur[key] = items(arr)
+                cur[key] = [a or b for a, b in items(arr)]
         elif aot is not None:
             if "." in aot:
                 parent_key, child = aot.split(".")
