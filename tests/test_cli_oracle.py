@@ -205,3 +205,50 @@ def test_generated_short_names_equal_oracle(
             assert [c["reference"] for c in obj["short_name"]["candidates"]] == [
                 c["value"] for c in resolved["candidates"]
             ]
+
+
+@settings(
+    max_examples=max(EXAMPLES // 3, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(case=config_cases())
+def test_dump_json_equals_oracle_config(
+    oracle: Oracle, tmp_path_factory: pytest.TempPathFactory, case: ConfigCase
+) -> None:
+    """``dump --format json`` prints the merged configuration the oracle reports."""
+    root = tmp_path_factory.mktemp("root")
+    case.materialize(root)
+    answer = oracle.request(case.oracle_request())
+    r = str(root)
+    argv = ["dump", "--format", "json", "--root", r, "--home", r + HOME]
+    if case.system_registries_conf_path is not None:
+        argv += ["--config", r + case.system_registries_conf_path]
+    if case.system_registries_conf_dir_path is not None:
+        argv += ["--config-dir", r + case.system_registries_conf_dir_path]
+    env = {k: v for k, v in os.environ.items() if k != "CONTAINERS_REGISTRIES_CONF"}
+    out = io.StringIO()
+    with mock.patch.dict(os.environ, env, clear=True):
+        code = main(argv, out=out)
+    if answer["error"] is not None:
+        assert code == 2
+        return
+    ours = json.loads(out.getvalue().replace(r, ""))
+    theirs = answer["config"]
+
+    assert code == 0
+    assert [{k: v for k, v in reg.items() if k != "origin"} for reg in ours["registries"]] == (
+        theirs["registries"]
+    )
+    assert ours["unqualified_search_registries"] == theirs["unqualified_search_registries"]
+    assert (
+        ours["unqualified_search_registries_origin"]
+        == (theirs["unqualified_search_registries_origin"])
+    )
+    assert ours["credential_helpers"] == theirs["credential_helpers"]
+    assert (
+        ours["additional_layer_store_auth_helper"] == (theirs["additional_layer_store_auth_helper"])
+    )
+    assert {k: v["value"] for k, v in ours["aliases"].items()} == theirs["aliases"]
+    if theirs["short_name_mode_error"] is None:
+        assert ours["short_name_mode"] == theirs["short_name_mode"]
