@@ -80,6 +80,9 @@ def _tag(rnd: random.Random) -> str:
 
 
 def _digest(rnd: random.Random) -> str:
+    if rnd.random() < 0.5:
+        alg, n = rnd.choice([("sha256", 64), ("sha384", 96), ("sha512", 128)])
+        return alg + ":" + "".join(rnd.choice(HEX) for _ in range(n))
     n = rnd.choice(HEX_LENGTHS)
     hexpart = "".join(rnd.choice(HEX) for _ in range(n))
     r = rnd.random()

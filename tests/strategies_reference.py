@@ -142,6 +142,10 @@ _algorithm = st.sampled_from(
 @st.composite
 def digests(draw: st.DrawFn) -> str:
     """``algo:hex`` with hex lengths at and around 32/64/96/128, sometimes upper case."""
+    if draw(st.booleans()):
+        # A valid one: a linked algorithm with its exact lowercase length.
+        alg, n = draw(st.sampled_from([("sha256", 64), ("sha384", 96), ("sha512", 128)]))
+        return f"{alg}:{_hex(draw(st.integers(0, 16**n - 1)), n)}"
     alg = draw(_algorithm)
     n = draw(st.sampled_from([0, 31, 32, 33, 63, 64, 65, 95, 96, 97, 127, 128, 129]))
     hexpart = _hex(draw(st.integers(0, 16**n - 1)), n) if n else ""
