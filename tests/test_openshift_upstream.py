@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped,unused-ignore]
 
 from regresolve.openshift import (
     ClusterImageObjects,
@@ -274,13 +274,17 @@ def test_update_policy_json(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", MCO["TestValidateRegistriesConfScopes"])
 def test_validate_registries_conf_scopes(case: dict[str, Any]) -> None:
     objects = _objects(case)
-    args = (case.get("insecure") or [], case.get("blocked") or [], case.get("allowed") or [])
-    kw = {"icsp": objects.icsp, "idms": objects.idms}
+    insecure, blocked = case.get("insecure") or [], case.get("blocked") or []
+    allowed = case.get("allowed") or []
     if case["error"] is None:
-        validate_registries_conf_scopes(*args, **kw)
+        validate_registries_conf_scopes(
+            insecure, blocked, allowed, icsp=objects.icsp, idms=objects.idms
+        )
         return
     with pytest.raises(InvalidOpenShiftObject) as info:
-        validate_registries_conf_scopes(*args, **kw)
+        validate_registries_conf_scopes(
+            insecure, blocked, allowed, icsp=objects.icsp, idms=objects.idms
+        )
     assert info.value.go_message == case["error"]
 
 
