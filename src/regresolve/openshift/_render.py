@@ -125,8 +125,11 @@ def validate_registries_conf_scopes(
     icsp: Sequence[MirrorObject] = (),
     idms: Sequence[MirrorObject] = (),
     itms: Sequence[MirrorObject] = (),
+    image_origin: str = "",
 ) -> None:
     """MCO ``validateRegistriesConfScopes`` (V1-V4): the first problem, with the MCO text.
+
+    ``image_origin`` names the file the Image object came from, for messages.
 
     Raises:
         InvalidOpenShiftObject: naming the object and field when one is at fault.
@@ -138,6 +141,7 @@ def validate_registries_conf_scopes(
                     f"invalid entry for {what} registries {_go_q(scope)}",
                     object="Image/cluster",
                     field=f"spec.registrySources.{what}Registries[{i}]",
+                    path=image_origin,
                 )
     seen: dict[str, str] = {}
     ordered = [*idms, *icsp, *itms]  # ICSPs are converted to IDMSs and appended after them.
@@ -419,8 +423,9 @@ def render(
         or objects.idms
         or objects.itms
     ):
-        reg_text = _update_registries_config(base_reg, insecure or (), bna.registries_blocked or (),
-                                             objects)  # fmt: skip
+        reg_text = _update_registries_config(
+            base_reg, insecure or (), bna.registries_blocked or (), objects, image.origin
+        )
         reg_edited = True
 
     if reg_edited:
@@ -444,8 +449,11 @@ def render(
                 "be specified",
                 object="Image/cluster",
                 field="spec.registrySources",
+                path=image.origin,
             )
-        validate_registries_conf_scopes((), bna.policy_blocked or (), bna.allowed or ())
+        validate_registries_conf_scopes(
+            (), bna.policy_blocked or (), bna.allowed or (), image_origin=image.origin
+        )
         try:
             pol_text = update_policy_json(base_pol, bna.policy_blocked, bna.allowed, payload_repo)
         except PolicyEditError as e:
@@ -482,7 +490,11 @@ def _node_refuses(text: str) -> str | None:
 
 
 def _update_registries_config(
-    base: str, insecure: Sequence[str], blocked: Sequence[str], objects: ClusterImageObjects
+    base: str,
+    insecure: Sequence[str],
+    blocked: Sequence[str],
+    objects: ClusterImageObjects,
+    image_origin: str = "",
 ) -> str:
     """MCO ``updateRegistriesConfig``: decode, validate (V1-V4), edit (E1-E7), encode."""
     try:
@@ -492,7 +504,13 @@ def _update_registries_config(
             f"error unmarshalling registries config: {e}", field="base registries.conf"
         ) from e
     validate_registries_conf_scopes(
-        insecure, blocked, (), icsp=objects.icsp, idms=objects.idms, itms=objects.itms
+        insecure,
+        blocked,
+        (),
+        icsp=objects.icsp,
+        idms=objects.idms,
+        itms=objects.itms,
+        image_origin=image_origin,
     )
     try:
         edit_registries_config(
