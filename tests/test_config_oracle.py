@@ -18,7 +18,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from strategies_config import ConfigCase, compare, config_cases
+from regresolve import InvalidConfig, RegistriesConf
+from strategies_config import (
+    ConfigCase,
+    compare,
+    conf_json,
+    config_cases,
+    oracle_conf_json,
+    registries_conf_texts,
+)
 
 pytestmark = pytest.mark.oracle
 
@@ -162,3 +170,27 @@ def test_fixed_cases_match_oracle(oracle: Any, name: str) -> None:
     case = FIXED[name]
     answer = oracle.request(case.oracle_request())
     compare(case, answer, strict=True)
+
+
+@settings(
+    max_examples=max(50, EXAMPLES // 3),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(texts=registries_conf_texts())
+def test_to_toml_loads_equal_in_go(oracle: Any, texts: tuple[str, dict[str, str]]) -> None:
+    main, dropins = texts
+    try:
+        conf = RegistriesConf.from_toml(main, dropins)
+        dumped = conf.to_toml()
+    except InvalidConfig:
+        return
+    path = "/etc/containers/registries.conf"
+    answer = oracle.request({"op": "config", "files": {path: dumped}})
+    assert answer["error"] is None, (dumped, answer["error"])
+    go = oracle_conf_json(answer["config"])
+    ours = conf_json(conf)
+    for key in ("unqualified_search_registries_origin", "alias_origins"):
+        go.pop(key)
+        ours.pop(key)
+    assert go == ours

@@ -32,7 +32,7 @@ from typing import Any, Final, NoReturn
 
 import tomli_w
 
-from regresolve._errors import InvalidConfig, RegresolveError
+from regresolve._errors import InvalidConfig, InvalidReference, RegresolveError
 from regresolve._model import (
     DEFAULT_CREDENTIAL_HELPERS,
     Alias,
@@ -40,6 +40,7 @@ from regresolve._model import (
     RegistriesConf,
     Registry,
 )
+from regresolve._reference import parse_raw, parse_reference
 from regresolve._toml import TomlSyntaxError, fold, go_key, go_quote, key_lines, loads
 
 __all__ = [
@@ -507,54 +508,6 @@ def _post_process(dec: _Decoded, path: str) -> list[Registry]:
 # -- aliases (R-SN-7/8) -------------------------------------------------------------------
 
 
-# A compact port of docker/reference ``Parse`` (R-REF-1..5), enough for the alias checks.
-# Linear: no nested quantifier can split the same run two ways.
-_PATH_COMP: Final = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
-_DOMAIN: Final = _DOMAIN_RE.pattern
-_REF_RE: Final = re.compile(
-    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH_COMP}(?:/{_PATH_COMP})*)"
-    r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
-    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?",
-    re.ASCII,
-)
-_NAME_RE: Final = re.compile(
-    rf"(?:(?P<domain>{_DOMAIN})/)?{_PATH_COMP}(?:/{_PATH_COMP})*", re.ASCII
-)
-_DIGEST_ANY_RE: Final = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+", re.ASCII)
-_DIGEST_SIZES: Final = {"sha256": 64, "sha384": 96, "sha512": 128}
-_HEX_RE: Final = re.compile(r"[a-f0-9]+", re.ASCII)
-_GO_LOWER: Final = {0x130: "i", 0x212A: "k"}  # Go's simple lowercase maps these to ASCII
-
-
-def _ref_parse(s: str) -> tuple[str, str, bool, bool]:
-    """docker/reference ``Parse``: (name, domain, tagged, digested) or _Fail with Go's text."""
-    m = _REF_RE.fullmatch(s)
-    if m is None:
-        if s == "":
-            raise _Fail("repository name must have at least one component")
-        if _REF_RE.fullmatch(s.translate(_GO_LOWER).lower()) is not None:
-            raise _Fail("repository name must be lowercase")
-        raise _Fail("invalid reference format")
-    name = m.group("name")
-    if len(name.encode()) > 255:
-        raise _Fail("repository name must not be more than 255 characters")
-    digest = m.group("digest")
-    if digest is not None:
-        algo, _, hexpart = digest.partition(":")
-        size = _DIGEST_SIZES.get(algo)
-        if size is None:
-            if _DIGEST_ANY_RE.fullmatch(digest) is None:
-                raise _Fail("invalid checksum digest format")
-            raise _Fail("unsupported digest algorithm")
-        if len(hexpart) != size:
-            raise _Fail("invalid checksum digest length")
-        if _HEX_RE.fullmatch(hexpart) is None:
-            raise _Fail("invalid checksum digest format")
-    nm = _NAME_RE.fullmatch(name)
-    domain = (nm.group("domain") or "") if nm is not None else ""
-    return name, domain, m.group("tag") is not None, digest is not None
-
-
 def _has_registry(domain: str) -> bool:
     return "." in domain or ":" in domain or domain == "localhost"
 
@@ -562,15 +515,15 @@ def _has_registry(domain: str) -> bool:
 def _short_name_error(name: str) -> str | None:
     """Go ``validateShortName`` (R-SN-8): the error text, or None."""
     try:
-        _, domain, tagged, digested = _ref_parse(name)
-    except _Fail as e:
-        return f"cannot parse short name: {go_quote(name)}: {e.message}"
+        ref = parse_raw(name)
+    except InvalidReference as e:
+        return f"cannot parse short name: {go_quote(name)}: {e.go_message}"
     q = go_quote(name)
-    if digested:
+    if ref.digest is not None:
         return f"invalid short name {q}: must not contain digest"
-    if tagged:
+    if ref.tag is not None:
         return f"invalid short name {q}: must not contain tag"
-    if _has_registry(domain):
+    if _has_registry(ref.domain):
         return f"invalid short name {q}: must not contain registry"
     return None
 
@@ -579,25 +532,19 @@ def _short_name_value(value: str) -> tuple[str | None, str | None]:
     """Go ``parseShortNameValue`` (R-SN-7): (normalized, None) or (None, error text)."""
     q = go_quote(value)
     try:
-        name, domain, tagged, digested = _ref_parse(value)
-    except _Fail as e:
-        return None, f"parsing alias {q}: {e.message}"
-    if digested:
+        ref = parse_raw(value)
+    except InvalidReference as e:
+        return None, f"parsing alias {q}: {e.go_message}"
+    if ref.digest is not None:
         return None, f"invalid alias {q}: must not contain digest"
-    if tagged:
+    if ref.tag is not None:
         return None, f"invalid alias {q}: must not contain tag"
-    if not _has_registry(domain):
+    if not _has_registry(ref.domain):
         return None, f"invalid alias {q}: must contain registry and repository"
-    # ParseNormalizedNamed: the domain is explicit here, so only docker.io rules apply.
-    remainder = name[len(domain) + 1 :]
-    if domain == "index.docker.io":
-        domain = "docker.io"
-    if domain == "docker.io" and "/" not in remainder:
-        remainder = "library/" + remainder
-    full = domain + "/" + remainder
-    if len(full.encode()) > 255:
-        return None, "repository name must not be more than 255 characters"
-    return full, None
+    try:
+        return parse_reference(value).name, None  # ParseNormalizedNamed, unwrapped errors
+    except InvalidReference as e:
+        return None, e.go_message
 
 
 def _alias_errors(name: str, value: str) -> tuple[list[str], str | None]:
@@ -936,7 +883,9 @@ def dump_registries_conf(conf: RegistriesConf) -> str:
         _check_representable(conf.registries)
         regs = []
         for r in conf.registries:
-            t: dict[str, Any] = {"prefix": r.prefix, "location": r.location}
+            # An empty prefix (written as "/" or "//" originally) must not be written as
+            # "": that would mean "prefix = location".  "/" trims back to "".
+            t: dict[str, Any] = {"prefix": r.prefix or "/", "location": r.location}
             if r.insecure:
                 t["insecure"] = True
             if r.blocked:
