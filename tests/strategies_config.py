@@ -609,10 +609,11 @@ def errors_match(ours: str, go: str) -> bool:
     """
     if ours == go:
         return True
-    if "validating short-name aliases: " in go:
-        head, _, tail = go.partition("validating short-name aliases: ")
-        ohead, _, otail = ours.partition("validating short-name aliases: ")
-        return head == ohead and sorted(tail.split("\n")) == sorted(otail.split("\n"))
+    for marker in ("validating short-name aliases: ", '": '):
+        if "\n" in go and marker in go and "\n" not in go.partition(marker)[0]:
+            head, _, tail = go.partition(marker)
+            ohead, _, otail = ours.partition(marker)
+            return head == ohead and sorted(tail.split("\n")) == sorted(otail.split("\n"))
     if _toml_syntax(go) and _toml_syntax(ours):
         return go.split("toml: ", 1)[0] == ours.split("toml: ", 1)[0]
     return False

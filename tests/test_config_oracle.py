@@ -13,19 +13,26 @@ The number of examples comes from ``REGRESOLVE_ORACLE_EXAMPLES`` (default 300).
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from regresolve import InvalidConfig, RegistriesConf
+from regresolve import InvalidConfig, RegistriesConf, load_alias_cache
 from strategies_config import (
     ConfigCase,
+    alias_names,
+    alias_values,
     compare,
     conf_json,
     config_cases,
+    errors_match,
     oracle_conf_json,
     registries_conf_texts,
+    toml_string,
 )
 
 pytestmark = pytest.mark.oracle
@@ -194,3 +201,54 @@ def test_to_toml_loads_equal_in_go(oracle: Any, texts: tuple[str, dict[str, str]
         go.pop(key)
         ours.pop(key)
     assert go == ours
+
+
+ALIAS_CACHE = "/var/cache/containers/short-name-aliases.conf"
+QUERIED = ("foo", "bar", "library/foo", "busybox", "ns/bar")
+
+
+@st.composite
+def alias_cache_texts(draw: st.DrawFn) -> str:
+    aliases = draw(st.dictionaries(alias_names, alias_values, max_size=4))
+    head = draw(st.sampled_from(["[aliases]", "[Aliases]", "[other]"]))
+    lines = [head] + [f"{toml_string(k)} = {toml_string(v)}" for k, v in aliases.items()]
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=max(50, EXAMPLES // 3),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(text=alias_cache_texts(), present=st.booleans())
+def test_alias_cache_matches_go(oracle: Any, text: str, present: bool) -> None:  # SPEC R-SN-6
+    files: dict[str, str | None] = {ALIAS_CACHE: text} if present else {}
+    answer = oracle.request(
+        {
+            "op": "config",
+            "files": files,
+            "short_names": list(QUERIED),
+            "user_alias_cache": ALIAS_CACHE,
+        }
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        if present:
+            (root / "cache.conf").write_text(text)
+        try:
+            cache = {a.name: a for a in load_alias_cache(root / "cache.conf")}
+            error = None
+        except InvalidConfig as e:
+            cache, error = {}, e.go_message.replace(str(root / "cache.conf"), ALIAS_CACHE)
+    for name in QUERIED:
+        go = answer["aliases"][name]
+        if error is not None:
+            assert errors_match(error, go["error"]), (error, go["error"])
+            continue
+        assert go["error"] is None
+        if name in cache:
+            assert go["value"] == (cache[name].value or None)
+            assert go["origin"] == ALIAS_CACHE
+        else:
+            assert go["value"] is None
+            assert go["origin"] == ""
