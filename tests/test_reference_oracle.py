@@ -69,3 +69,7 @@ def test_random_text_matches_go(oracle: Any, texts: list[str]) -> None:
 @given(texts=_batches(st.one_of(near_limits(), reference_texts())))
 def test_length_limits_match_go(oracle: Any, texts: list[str]) -> None:
     _compare(oracle, texts)
+
+
+def test_oracle_is_the_pinned_version(oracle: Any) -> None:
+    assert oracle.version()["containers_image"] == "5.34.2"

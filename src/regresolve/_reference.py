@@ -7,10 +7,15 @@ does not match, checks the name length and validates the digest.  ``ParseNormali
 first splits off a registry the "docker way" (``splitDockerDomain``), checks that the
 repository part is lowercase, and then runs ``Parse`` on ``domain + "/" + remainder``.
 
-We follow those steps in the same order, because the order decides which error a bad input
-gets.  The only shortcut: once the domain is known to be valid (``docker.io`` always is),
-matching the remainder alone is equivalent to matching the whole string, and it is faster.
-Any failure falls back to the general path, which reproduces Go's error choice.
+The order of those checks decides which error a bad input gets, so a failing input replays
+them in Go's order.  A succeeding input takes shortcuts that cannot change the answer:
+
+* For a registry other than docker.io, ``domain + "/" + remainder`` is the input itself, so
+  one match of the input does it.
+* For docker.io (a valid domain), the whole string matches exactly when the remainder matches
+  what may follow a domain, so only the remainder is matched.
+* When the grammar matches, the repository part is lowercase by construction, except for an
+  ``@algo`` when there is no tag; only that is checked.
 
 Error texts are Go's, byte for byte (``InvalidReference.go_message``).
 """
@@ -23,7 +28,6 @@ from regresolve._errors import InvalidReference
 from regresolve._grammar import (
     ANCHORED_NAME,
     DIGEST,
-    DOMAIN,
     IDENTIFIER,
     NAME_TOTAL_LENGTH_MAX,
     REFERENCE,
@@ -96,7 +100,7 @@ class Reference(_ReferenceSlots):
 
     def __attrs_post_init__(self) -> None:
         name = f"{self.domain}/{self.path}" if self.domain else self.path
-        if len(name) > NAME_TOTAL_LENGTH_MAX:
+        if len(name.encode()) > NAME_TOTAL_LENGTH_MAX:  # Go counts bytes
             raise InvalidReference(ERR_TOO_LONG, name)
         m = ANCHORED_NAME.fullmatch(name)
         if m is None or (m.group(1) or "") != self.domain:
@@ -206,7 +210,6 @@ def _make(domain: str, path: str, tag: str | None, digest: str | None, name: str
 
 _reference_match = REFERENCE.fullmatch
 _rest_match = REST.fullmatch
-_domain_match = DOMAIN.fullmatch
 _identifier_match = IDENTIFIER.fullmatch
 
 
