@@ -404,7 +404,7 @@ def test_type_error_message_names_line_and_key() -> None:  # SPEC R-CONF-4
         ' (last key "registry.insecure"): incompatible types: TOML value has type string;'
         " destination has type boolean"
     )
-    assert info.value.entry == "registry.insecure"
+    assert info.value.entry == "registry[0].insecure"
 
 
 def test_type_error_line_is_last_occurrence() -> None:  # BurntSushi keyInfo quirk

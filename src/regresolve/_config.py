@@ -134,6 +134,8 @@ class _TypeFail(Exception):
         self.value = value
         self.dst = dst
         self.struct = struct
+        # Array indices along ctx (registry[i], mirror[j], list element), for InvalidConfig.entry.
+        self.indices: dict[int, int] = {}
 
 
 def _go_type(value: Any, own_value: bool, array_table: bool) -> str:
@@ -227,9 +229,11 @@ def _bool(v: Any, ctx: tuple[str, ...]) -> bool:
 def _str_list(v: Any, ctx: tuple[str, ...]) -> list[str]:
     if type(v) is not list:
         raise _TypeFail(ctx, v, "slice")
-    for item in v:
+    for i, item in enumerate(v):
         if type(item) is not str:
-            raise _TypeFail(ctx, _Elem(item), "string")
+            err = _TypeFail(ctx, _Elem(item), "string")
+            err.indices[len(ctx) - 1] = i
+            raise err
     return v
 
 
@@ -275,7 +279,13 @@ def _decode_registry(d: Any, ctx: tuple[str, ...]) -> _RawRegistry:
             if type(v) is not list:
                 raise _TypeFail((*ctx, k), v, "slice")
             mctx = (*ctx, k)
-            mirrors = [_decode_mirror(m, mctx) for m in v]
+            mirrors = []
+            try:
+                for j, m in enumerate(v):  # noqa: B007 - j is read by the handler
+                    mirrors.append(_decode_mirror(m, mctx))
+            except _TypeFail as e:
+                e.indices[len(mctx) - 1] = j
+                raise
         elif f == 0:
             prefix = _str(v, (*ctx, k))
         elif f == 2:
@@ -331,7 +341,14 @@ def _decode(doc: dict[str, Any]) -> _Decoded:
             if type(v) is not list:
                 raise _TypeFail(ctx, v, "slice")
             out.reg_key = k
-            out.registries = [_decode_registry(r, ctx) for r in v]
+            regs = []
+            try:
+                for i, r in enumerate(v):  # noqa: B007 - i is read by the handler
+                    regs.append(_decode_registry(r, ctx))
+            except _TypeFail as e:
+                e.indices[0] = i
+                raise
+            out.registries = regs
         elif f == 1:
             out.usr = list(_str_list(v, ctx))
         elif f == 2:
@@ -628,7 +645,7 @@ def _parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
     try:
         dec = _decode(doc)
     except _TypeFail as e:
-        _raise(path, dropin, _type_message(e, text), _entry_of(e.ctx))
+        _raise(path, dropin, _type_message(e, text), _entry_of(e))
     try:
         if dec.v1_set():
             if dropin:
@@ -671,8 +688,18 @@ def _parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
     )
 
 
-def _entry_of(ctx: tuple[str, ...]) -> str:
-    return go_key(ctx)
+def _entry_of(err: _TypeFail) -> str:
+    """Where a type error is: ``registry[2].mirror[0].insecure``, ``aliases."foo"``..."""
+    ctx = err.ctx
+    if len(ctx) == 2 and fold(ctx[0]) == "aliases":
+        return f"aliases.{go_quote(ctx[1])}"
+    parts = []
+    for k, part in enumerate(ctx):
+        name = go_key((part,))
+        if k in err.indices:
+            name += f"[{err.indices[k]}]"
+        parts.append(name)
+    return ".".join(parts)
 
 
 def _go_dump(dec: _Decoded) -> str:
@@ -831,7 +858,7 @@ def parse_alias_cache(text: str, path: str) -> tuple[Alias, ...]:
                 aliases[name] = _str(value, (k, name))
     except _TypeFail as e:
         raise InvalidConfig(
-            prefix + _type_message(e, text), path=path, entry=_entry_of(e.ctx)
+            prefix + _type_message(e, text), path=path, entry=_entry_of(e)
         ) from None
     try:
         validated = _validate_aliases(aliases, path)
