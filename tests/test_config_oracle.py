@@ -172,6 +172,26 @@ FIXED = {
 }
 
 
+# Go %q and BurntSushi key quoting on non-ASCII and control characters.
+_QUOTING = [
+    '[[registry]]\nprefix = "é.com"\nlocation = "a"\npull-from-mirror = "x"\n',
+    '[[registry]]\nprefix = "a\\u200bb"\nlocation = "a"\npull-from-mirror = "x"\n',
+    '[[registry]]\nprefix = "a\\tb\\u0001\\u007f"\nlocation = "a"\npull-from-mirror = "x"\n',
+    '[[registry]]\nprefix = "a\\U0001F600"\nlocation = "a"\npull-from-mirror = "x"\n',
+    '[[registry]]\nprefix = "a\\u00a0b\\u2028"\nlocation = "a"\npull-from-mirror = "x"\n',
+    '[aliases]\n"a\\"b" = "a.com/x"\n',
+    '[aliases]\n"x" = "a.com/\\u0085"\n',
+    '["é"]\nx = 1\n[[registry]]\ninsecure = "x"\n',
+    '[[registry]]\n"a b" = 1\n[[registry]]\nblocked = 1\n',
+]
+FIXED.update(
+    {
+        f"quoting-{i}": ConfigCase({"/etc/containers/registries.conf": text})
+        for i, text in enumerate(_QUOTING)
+    }
+)
+
+
 @pytest.mark.parametrize("name", sorted(FIXED))
 def test_fixed_cases_match_oracle(oracle: Any, name: str) -> None:
     case = FIXED[name]
