@@ -268,14 +268,24 @@ def parse_raw(text: str) -> Reference:
     return _parse(text)
 
 
-def _parse_normalized(s: str) -> Reference:
-    """Go ``reference.ParseNormalizedNamed``.
+def parse_reference(text: str, normalize: bool = True) -> Reference:
+    """Parse an image reference the way podman does.
 
-    Go's order is: 64-hex check, ``splitDockerDomain``, lowercase check of the repository
-    part, then ``Parse(domain + "/" + remainder)``.  When the grammar matches, the repository
-    part is lowercase by construction except for an ``@algo`` without a tag, so the success
-    path only checks that; the failure path replays Go's order to pick the error.
+    With ``normalize=True`` this is Go ``reference.ParseNormalizedNamed``: ``busybox``
+    becomes ``docker.io/library/busybox``.  With ``normalize=False`` it is
+    ``reference.ParseNamed``: the input must already be in that canonical form.
+
+    >>> ref = parse_reference("busybox:1")
+    >>> ref.name, ref.tag, ref.familiar
+    ('docker.io/library/busybox', '1', 'busybox:1')
+
+    Raises:
+        InvalidReference: ``go_message`` is the exact Go error text.
     """
+    # Go's order: 64-hex check, splitDockerDomain, lowercase check of the repository part,
+    # then Parse(domain + "/" + remainder); see the module docstring for the shortcuts.
+    # This is the hot path of every plan, so it is one function with _make inlined.
+    s = text
     if len(s) == 64 and _identifier_match(s) is not None:
         raise InvalidReference(
             f"invalid repository name ({s}), cannot specify 64-byte hexadecimal strings", s
@@ -283,44 +293,56 @@ def _parse_normalized(s: str) -> Reference:
     # splitDockerDomain: only a first component with "." or ":", or exactly "localhost",
     # is a registry; index.docker.io is docker.io; docker.io/x is docker.io/library/x.
     i = s.find("/")
+    other_registry = False
     if i < 0:
         remainder = OFFICIAL_REPO_PREFIX + s
     else:
         head = s[:i]
-        if "." in head or ":" in head or head == "localhost":
-            if head in (DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN):
-                remainder = s[i + 1 :]
-                if "/" not in remainder:
-                    remainder = OFFICIAL_REPO_PREFIX + remainder
-            else:
-                # Another registry: Parse sees exactly s.
-                m = _reference_match(s)
-                if m is None:
-                    _check_lowercase(s[i + 1 :], s)
-                    raise InvalidReference(_no_match_error(s), s)
-                domain, path, tag, digest = m.groups()
-                name = path if domain is None else f"{domain}/{path}"
-                if digest is not None:
-                    _check_digest(name, tag, digest, s)
-                elif len(name) > NAME_TOTAL_LENGTH_MAX:
-                    raise InvalidReference(ERR_TOO_LONG, s)
-                return _make(domain or "", path, tag, digest, name)
-        else:
+        if "." not in head and ":" not in head and head != "localhost":
             remainder = s
-    # docker.io: it is a valid domain, so "docker.io/" + remainder matches the grammar
-    # exactly when the remainder matches what may follow a domain.
-    m = _rest_match(remainder)
-    if m is None:
-        _check_lowercase(remainder, s)
-        full = "docker.io/" + remainder
-        raise InvalidReference(_no_match_error(full), s)
-    path, tag, digest = m.groups()
-    name = "docker.io/" + path
+        elif head in (DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN):
+            remainder = s[i + 1 :]
+            if "/" not in remainder:
+                remainder = OFFICIAL_REPO_PREFIX + remainder
+        else:
+            other_registry = True
+    if other_registry:
+        # Parse sees exactly s.
+        m = _reference_match(s)
+        if m is None:
+            _check_lowercase(s[i + 1 :], s)
+            raise InvalidReference(_no_match_error(s), s)
+        domain, path, tag, digest = m.groups()
+        if domain is None:  # the first component is no valid domain: it is part of the path
+            domain = ""
+            name = path
+        else:
+            name = f"{domain}/{path}"
+    else:
+        # docker.io is a valid domain, so "docker.io/" + remainder matches the grammar
+        # exactly when the remainder matches what may follow a domain.
+        m = _rest_match(remainder)
+        if m is None:
+            _check_lowercase(remainder, s)
+            raise InvalidReference(_no_match_error("docker.io/" + remainder), s)
+        path, tag, digest = m.groups()
+        domain = DEFAULT_DOMAIN
+        name = "docker.io/" + path
     if digest is not None:
         _check_digest(name, tag, digest, s)
     elif len(name) > NAME_TOTAL_LENGTH_MAX:
         raise InvalidReference(ERR_TOO_LONG, s)
-    return _make(DEFAULT_DOMAIN, path, tag, digest, name)
+    r = _new(_Building)
+    r.domain = domain
+    r.path = path
+    r.tag = tag
+    r.digest = digest
+    r.name = name
+    r.__class__ = Reference  # type: ignore[assignment]
+    # ParseNamed: the input must be the normalized string.
+    if not normalize and (name if tag is None and digest is None else str(r)) != s:
+        raise InvalidReference(ERR_NOT_CANONICAL, s)
+    return r  # type: ignore[return-value]
 
 
 def _check_lowercase(remainder: str, s: str) -> None:
@@ -348,30 +370,10 @@ def _check_digest(name: str, tag: str | None, digest: str, s: str) -> None:
         raise InvalidReference(_digest_error(digest) or ERR_CHECKSUM_FORMAT, s)
 
 
-def parse_reference(text: str, normalize: bool = True) -> Reference:
-    """Parse an image reference the way podman does.
-
-    With ``normalize=True`` this is Go ``reference.ParseNormalizedNamed``: ``busybox``
-    becomes ``docker.io/library/busybox``.  With ``normalize=False`` it is
-    ``reference.ParseNamed``: the input must already be in that canonical form.
-
-    >>> ref = parse_reference("busybox:1")
-    >>> ref.name, ref.tag, ref.familiar
-    ('docker.io/library/busybox', '1', 'busybox:1')
-
-    Raises:
-        InvalidReference: ``go_message`` is the exact Go error text.
-    """
-    ref = _parse_normalized(text)
-    if not normalize and (ref.name if ref.tag is None and ref.digest is None else str(ref)) != text:
-        raise InvalidReference(ERR_NOT_CANONICAL, text)
-    return ref
-
-
 def parse_docker_ref(text: str) -> Reference:
     """Go ``reference.ParseDockerRef``: normalize; tag+digest keeps only the digest; add
     ``:latest`` to a bare name."""
-    ref = _parse_normalized(text)
+    ref = parse_reference(text)
     if ref.tag is not None and ref.digest is not None:
         return _make(ref.domain, ref.path, None, ref.digest, ref.name)
     return ref.with_default_tag()
@@ -396,7 +398,7 @@ def parse_any_reference(text: str) -> Reference | str:
         and all(c in "0123456789abcdef" for c in hexpart)
     ):
         return text
-    return _parse_normalized(text)
+    return parse_reference(text)
 
 
 def with_name(name: str) -> Reference:
@@ -431,7 +433,7 @@ def parse_unnormalized_short_name(text: str) -> tuple[bool, Reference]:
         ) from None
     if _is_registry(ref.domain):
         try:
-            return False, _parse_normalized(text)
+            return False, parse_reference(text)
         except InvalidReference as e:
             raise InvalidReference(
                 f"cannot normalize input: {go_quote(text)}: {e.go_message}", text
