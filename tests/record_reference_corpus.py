@@ -163,6 +163,11 @@ EXTRA = [
     "docker.io/busybox",
     "index.docker.io/library/busybox:latest",
     "localhost:5000/app@sha256:" + HEX * 4,
+    "docker.io/a.b/c:1",
+    "docker.io/localhost/x",
+    "docker.io/foo_bar.com/x",
+    "a.b/c:1",
+    "localhost/x",
 ]
 
 

@@ -15,11 +15,13 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
 
 import regresolve
 from regresolve import InvalidReference, Reference, is_short_name, parse_reference
 from regresolve import _grammar as G
 from regresolve import _reference as R
+from strategies_reference import reference_texts
 
 DATA = Path(__file__).parent / "data"
 H64 = "0123456789abcdef" * 4
@@ -307,3 +309,63 @@ def test_separator_is_not_exponential() -> None:
     # The verbatim Go separator `(?:[._]|__|[-]*)` takes seconds here in Python.
     for n in (24, 1000):
         assert G.REFERENCE.fullmatch("a" * n + "!") is None
+
+
+# -- properties (no oracle needed) ------------------------------------------------------------
+
+
+class TestProperties:
+    """Invariants that hold in Go for every parseable input (checked there by the oracle)."""
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(text=reference_texts())
+    def test_string_form_is_canonical(self, text: str) -> None:
+        # SPEC R-REF-7: ParseNamed(ParseNormalizedNamed(s).String()) succeeds, same value.
+        try:
+            ref = parse_reference(text)
+        except InvalidReference:
+            return
+        again = parse_reference(str(ref), normalize=False)
+        assert again == ref
+        assert (again.name, again.domain, again.path) == (ref.name, ref.domain, ref.path)
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(text=reference_texts())
+    def test_constructor_accepts_parsed_parts(self, text: str) -> None:
+        try:
+            ref = parse_reference(text)
+        except InvalidReference:
+            return
+        built = Reference(ref.domain, ref.path, ref.tag, ref.digest)
+        assert built == ref
+        assert built.name == ref.name
+        assert hash(built) == hash(ref)
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(text=reference_texts())
+    def test_default_tag_is_idempotent(self, text: str) -> None:  # SPEC R-REF-10
+        try:
+            ref = parse_reference(text)
+        except InvalidReference:
+            return
+        tagged = ref.with_default_tag()
+        assert tagged.with_default_tag() == tagged
+        assert tagged.tag == (ref.tag if ref.tag or ref.digest else "latest")
+        assert tagged.digest == ref.digest
+
+
+@pytest.mark.parametrize(
+    ("text", "familiar", "reparsed"),
+    [
+        # Go quirk: FamiliarString drops "docker.io/", and what is left can look like a
+        # registry (or no longer be one), so it does not always parse back to the same name.
+        ("docker.io/a.b/c:1", "a.b/c:1", "a.b/c:1"),
+        ("docker.io/localhost/x", "localhost/x", "localhost/x"),
+        ("docker.io/foo_bar.com/x", "foo_bar.com/x", "foo_bar.com/x"),
+        ("docker.io/library/busybox:1", "busybox:1", "docker.io/library/busybox:1"),
+    ],
+)
+def test_familiar_form_does_not_always_round_trip(text: str, familiar: str, reparsed: str) -> None:
+    ref = parse_reference(text)
+    assert ref.familiar == familiar
+    assert str(parse_reference(familiar)) == reparsed
