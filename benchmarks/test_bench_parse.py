@@ -19,6 +19,7 @@ The second form rewrites the section between ``<!-- parse-bench:start -->`` and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import subprocess
@@ -130,6 +131,33 @@ def test_go(benchmark: Any) -> None:
     benchmark.extra_info["go_ns_per_op"] = _results["go"]
 
 
+# Adversarial input of 64 KiB: the linear-time guarantee (tests/test_reference_linear.py
+# asserts < 50 ms; the Go separator written verbatim would take hours on the first one).
+ADVERSARIAL = {
+    "a*n + '!'": "a" * (64 * 1024 - 1) + "!",
+    "'a-'*n": "a-" * (32 * 1024),
+    "'a__'*n": "a__" * (64 * 1024 // 3),
+    "'a/'*n": "a/" * (32 * 1024),
+    "'a.'*n + 'a/b!'": "a." * (32 * 1024 - 2) + "a/b!",
+    "long port": "a:" + "1" * (64 * 1024 - 6) + "/b!",
+}
+
+
+@pytest.mark.parametrize("shape", list(ADVERSARIAL))
+def test_regresolve_adversarial_64k(benchmark: Any, shape: str) -> None:
+    text = ADVERSARIAL[shape]
+
+    def run() -> None:
+        with contextlib.suppress(InvalidReference):
+            parse_reference(text)
+
+    benchmark(run)
+    _adversarial[shape] = float(benchmark.stats.stats.min) * 1e3
+
+
+_adversarial: dict[str, float] = {}
+
+
 def _section() -> str:
     ours = _results["regresolve"]
     rows = [("regresolve (`parse_reference`)", ours)]
@@ -159,6 +187,14 @@ def _section() -> str:
     ]
     for label, ns in rows:
         lines.append(f"| {label} | {ns:,.0f} | {ns / ours:.2f}x |")
+    if _adversarial:
+        worst = max(_adversarial, key=lambda k: _adversarial[k])
+        lines += [
+            "",
+            f'Adversarial 64 KiB inputs ({len(_adversarial)} shapes, e.g. `"a" * n + "!"`):',
+            f"the slowest, {worst}, takes {_adversarial[worst]:.1f} ms (linear time; the",
+            "verbatim Go separator pattern would backtrack exponentially).",
+        ]
     lines += [
         "",
         f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} at commit `{commit}`, "
