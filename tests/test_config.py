@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regresolve import Alias, InvalidConfig, Mirror, RegistriesConf, Registry
 from regresolve._config import (
@@ -683,3 +684,58 @@ def test_redefinition_messages(text: str, body: str) -> None:  # SPEC R-CONF-4
     with pytest.raises(InvalidConfig) as info:
         parse_file(text, "p", dropin=False)
     assert info.value.go_message == 'loading registries configuration "p": ' + body
+
+
+# -- robustness: any TOML document, any text --------------------------------------------------
+
+_FIELD_KEYS = st.sampled_from(
+    [
+        "registry", "Registry", "mirror", "location", "prefix", "insecure", "blocked",
+        "mirror-by-digest-only", "pull-from-mirror", "unqualified-search-registries",
+        "credential-helpers", "short-name-mode", "additional-layer-store-auth-helper",
+        "aliases", "registries", "search", "block", "x", "", "a b", "bloc\u212aed",
+    ]
+)  # fmt: skip
+_SCALARS = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["a.com", "*.a.com", "docker.io/foo", "all", "enforcing"]),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
+    st.dates(),
+)
+_DOCS = st.dictionaries(
+    _FIELD_KEYS,
+    st.recursive(
+        _SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FIELD_KEYS, inner, max_size=4),
+        max_leaves=12,
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_DOCS)
+def test_any_toml_document_gives_config_or_invalid_config(doc: dict[str, object]) -> None:
+    import tomli_w
+
+    text = tomli_w.dumps(doc)
+    message = 'loading registries configuration "p": '
+    try:
+        parse_file(text, "p", dropin=False)
+    except InvalidConfig as e:
+        message = e.go_message
+    assert message.startswith('loading registries configuration "p": ')
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60))
+def test_any_text_gives_config_or_invalid_config(text: str) -> None:
+    message = "loading "
+    try:
+        parse_file(text, "p", dropin=True)
+        parse_alias_cache(text, "p")
+    except InvalidConfig as e:
+        message = e.go_message
+    assert message.startswith("loading ")
