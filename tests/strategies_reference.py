@@ -254,11 +254,35 @@ def random_texts() -> st.SearchStrategy[str]:
     )
 
 
+def _canonical(text: str) -> str:
+    # Our own normalized form, used only to *generate* inputs that ParseNamed may accept;
+    # the expected answers still come from the oracle.
+    try:
+        return str(parse_reference(text))
+    except InvalidReference:
+        return text
+
+
+@st.composite
+def _canonical_forms(draw: st.DrawFn) -> str:
+    """Canonical references (``docker.io/library/x:1``), sometimes slightly altered."""
+    text = _canonical(draw(structured_references()))
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        text = text.replace("docker.io/", draw(st.sampled_from(["index.docker.io/", ""])), 1)
+    elif kind == 1:
+        text = text.replace("library/", "", 1)
+    elif kind == 2:
+        text += draw(st.sampled_from([":latest", "/", " ", "\n", "@", ":"]))
+    return text
+
+
 def reference_texts() -> st.SearchStrategy[str]:
     """Everything above, weighted towards almost-valid references."""
     return st.one_of(
         structured_references(),
         structured_references(),
+        _canonical_forms(),
         _mutated(),
         near_limits(),
         _hex64(),
