@@ -44,7 +44,8 @@ EDIT = yaml.safe_load((ROOT / "tests/data/openshift/edit_registries_config.yaml"
     "cases"
 ]
 CONF = "/etc/containers/registries.conf"
-DROPIN = "/etc/containers/registries.conf.d/01-image-searchRegistries.conf"
+DROPIN_DIR = "/etc/containers/registries.conf.d"
+DROPIN = DROPIN_DIR + "/01-image-searchRegistries.conf"
 DIGEST = "@sha256:" + "ab" * 32
 
 
@@ -67,7 +68,7 @@ def _ours_conf(files: dict[str, str]) -> regresolve.RegistriesConf:
     if DROPIN in files:
         dropins["01-image-searchRegistries.conf"] = files[DROPIN]
     return regresolve.RegistriesConf.from_toml(
-        files[CONF], dropins, path=CONF, dropin_dir="/etc/containers/registries.conf.d"
+        files[CONF], dropins, path=CONF, dropin_dir=DROPIN_DIR
     )
 
 
@@ -114,7 +115,7 @@ def _payload_sources_agree(text: str, refs: list[str], plans: list[dict[str, Any
 def _agree(oracle: Any, files: dict[str, str], refs: list[str]) -> int:
     """Assert Go and regresolve agree on the configuration and on every plan; return the
     number of plans compared."""
-    answer = oracle.config(files=files, refs=refs)
+    answer = oracle.config(files=files, refs=refs, system_registries_conf_dir_path=DROPIN_DIR)
     if answer["error"] is not None:
         # The MCO wrote a file the node refuses (possible only with a --base file): both
         # sides must refuse it with the same message.
@@ -128,7 +129,7 @@ def _agree(oracle: Any, files: dict[str, str], refs: list[str]) -> int:
     assert list(conf.unqualified_search_registries or ()) == (
         answer["config"]["unqualified_search_registries"] or []
     )
-    resolver = regresolve.Resolver(conf)  # type: ignore[attr-defined]
+    resolver = regresolve.Resolver(conf)
     for ref, go in zip(refs, answer["plans"], strict=True):
         assert _plan_dict(resolver, ref) == _go_plan(go), ref
     return len(refs)
@@ -290,8 +291,11 @@ def test_seed_scenario_end_to_end(oracle: Any, tmp_path: Path) -> None:
     node = files.files()
     # Both plans agree with Go, on the same files the node gets.
     assert _agree(oracle, {CONF: node[CONF], DROPIN: node[DROPIN]}, [SEED_DIGEST, SEED_TAG]) == 2
-    answer = oracle.config(files={CONF: node[CONF], DROPIN: node[DROPIN]},
-                           refs=[SEED_DIGEST, SEED_TAG])  # fmt: skip
+    answer = oracle.config(
+        files={CONF: node[CONF], DROPIN: node[DROPIN]},
+        refs=[SEED_DIGEST, SEED_TAG],
+        system_registries_conf_dir_path=DROPIN_DIR,
+    )
     by_digest, by_tag = answer["plans"]
     # Digest: both mirrors (the lab one insecure), then the source.
     assert [(s["location"], s["insecure"], s["mirror"]) for s in by_digest["sources"]] == [
