@@ -20,11 +20,14 @@ from regresolve._errors import (
 from regresolve._files import load_alias_cache, load_config
 from regresolve._model import Alias, Mirror, RegistriesConf, Registry
 
+# -- resolver, plans, short names (issue 3) --
+from regresolve._plan import PullPlan, PullSource, SkippedMirror
+
 # -- openshift / policy
 from regresolve._policy import InvalidPolicy, Policy, PolicyVerdict, parse_policy
 from regresolve._reference import Reference, is_short_name, parse_reference  # references
-
-# -- resolver, plans, short names (issue 3) --
+from regresolve._resolve import Resolver
+from regresolve._shortnames import ShortNameCandidate, ShortNameResolution
 
 __version__ = "0.1.0"
 
@@ -37,11 +40,17 @@ __all__ = [
     "PlanError",
     "Policy",
     "PolicyVerdict",
+    "PullPlan",
+    "PullSource",
     "Reference",
     "RegistriesConf",
     "Registry",
     "RegresolveError",
+    "Resolver",
+    "ShortNameCandidate",
     "ShortNameError",
+    "ShortNameResolution",
+    "SkippedMirror",
     "__version__",
     "is_short_name",
     "load_alias_cache",

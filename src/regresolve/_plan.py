@@ -1,0 +1,168 @@
+"""Pull plans: the ordered list of places podman tries, and why.
+
+A :class:`PullPlan` is what the docker transport of containers/image v5.34.2 computes before it
+touches the network (spec R-PULL-6): the normalized reference, the ``[[registry]]`` entry that
+matched, the mirrors it skipped, and the sources it will try in order, each with its own TLS
+setting and its own blocked verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from regresolve._model import Mirror, Registry
+from regresolve._reference import Reference
+
+__all__ = ["PullPlan", "PullSource", "SkippedMirror"]
+
+
+@attrs.frozen(slots=True)
+class PullSource:
+    """One place podman tries, in order.
+
+    Attributes:
+        reference: the rewritten reference pulled from this source.
+        location: the endpoint's ``location`` as configured.
+        insecure: TLS verification is skipped (and plain HTTP allowed) for this source only.
+        mirror: True for a ``[[registry.mirror]]``, False for the primary location.
+        pull_from_mirror: the mirror's ``pull-from-mirror`` value ("" for the primary).
+        blocked: the attempt fails without any network access.
+        blocked_by: the prefix of the blocked ``[[registry]]`` entry that covers ``reference``.
+        blocked_error: the error text podman reports for that attempt.
+    """
+
+    reference: str
+    location: str
+    insecure: bool = False
+    mirror: bool = False
+    pull_from_mirror: str = ""
+    blocked: bool = False
+    blocked_by: str | None = None
+    blocked_error: str | None = None
+
+
+@attrs.frozen(slots=True)
+class SkippedMirror:
+    """A mirror of the matched entry that this reference does not use.
+
+    Attributes:
+        mirror: the mirror as configured.
+        reason: why, in words (``pull-from-mirror = "digest-only" and the reference has
+            no digest``).
+    """
+
+    mirror: Mirror
+    reason: str
+
+
+def _describe_registry(reg: Registry) -> str:
+    loc = f'location = "{reg.location}"' if reg.location else "no location (no rewrite)"
+    where = f" in {reg.origin}" if reg.origin else ""
+    return f'[[registry]] prefix = "{reg.prefix}", {loc}{where}'
+
+
+@attrs.frozen(slots=True)
+class PullPlan:
+    """What podman will do for one reference.
+
+    Attributes:
+        input: the text that was planned.
+        reference: the normalized reference, ``:latest`` added when it had no tag or digest.
+        registry: the matched ``[[registry]]`` entry, or None when nothing matched (podman then
+            pulls the reference itself).
+        sources: in the order podman tries them; the first success wins.
+        skipped: mirrors of the matched entry that this reference does not use.
+    """
+
+    input: str
+    reference: Reference
+    registry: Registry | None
+    sources: tuple[PullSource, ...]
+    skipped: tuple[SkippedMirror, ...] = ()
+
+    @property
+    def blocked(self) -> bool:
+        """True when every source is blocked: the pull fails before any network access."""
+        return all(s.blocked for s in self.sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the shape of ``regresolve resolve --json``)."""
+        reg = self.registry
+        return {
+            "input": self.input,
+            "reference": str(self.reference),
+            "registry": None
+            if reg is None
+            else {
+                "prefix": reg.prefix,
+                "location": reg.location,
+                "insecure": reg.insecure,
+                "blocked": reg.blocked,
+                "mirror_by_digest_only": reg.mirror_by_digest_only,
+                "origin": reg.origin,
+            },
+            "sources": [
+                {
+                    "reference": s.reference,
+                    "location": s.location,
+                    "insecure": s.insecure,
+                    "mirror": s.mirror,
+                    "pull_from_mirror": s.pull_from_mirror,
+                    "blocked": s.blocked,
+                    "blocked_by": s.blocked_by,
+                    "blocked_error": s.blocked_error,
+                }
+                for s in self.sources
+            ],
+            "skipped": [{"location": m.mirror.location, "reason": m.reason} for m in self.skipped],
+            "error": None,
+        }
+
+    def explain(self) -> str:
+        """Human text: which entry matched and from where, each mirror used or skipped and why."""
+        ref = str(self.reference)
+        lines = [f"{self.input} -> {ref}"]
+        if self.input != ref:
+            lines.append(
+                f"  normalized as {ref} (docker.io and library/ added, :latest if untagged)"
+            )
+        reg = self.registry
+        if reg is None:
+            lines.append(
+                f"  no [[registry]] prefix matches {self.reference.name!r}: podman pulls the "
+                "reference itself, over TLS, with no mirrors"
+            )
+        else:
+            lines.append(f"  matched {_describe_registry(reg)}")
+            lines.append(
+                "  (the longest matching prefix wins; prefixes match the repository name "
+                "without tag or digest)"
+            )
+            if reg.blocked:
+                primary = self.sources[-1]
+                if primary.blocked_by == reg.prefix:
+                    lines.append("  the entry is blocked: its primary location is refused")
+                else:
+                    lines.append(
+                        "  the entry is blocked, but podman checks 'blocked' on each rewritten "
+                        f"reference, and {primary.reference} is not covered by it"
+                    )
+        lines.append("  sources, in the order podman tries them:")
+        for i, src in enumerate(self.sources, 1):
+            kind = "mirror" if src.mirror else "primary"
+            if src.mirror and src.pull_from_mirror:
+                kind += f', pull-from-mirror = "{src.pull_from_mirror}"'
+            tls = "TLS not verified / HTTP allowed" if src.insecure else "TLS verified"
+            lines.append(f"    {i}. {src.reference}  [{kind}; {tls}]")
+            if src.blocked:
+                lines.append(
+                    f'       BLOCKED by [[registry]] prefix = "{src.blocked_by}": '
+                    f"{src.blocked_error}"
+                )
+        for sk in self.skipped:
+            lines.append(f"  skipped mirror {sk.mirror.location}: {sk.reason}")
+        if self.blocked:
+            lines.append("  every source is blocked: the pull fails")
+        return "\n".join(lines)
