@@ -94,7 +94,7 @@ class NodePlan:
         }
 
     def explain(self) -> str:
-        """Human-readable: each source in order, then the policy verdict."""
+        """Human-readable: each source in order, skipped mirrors, then the policy verdict."""
         lines = [f"{self.input}:"]
         if self.image_plan.error is not None:
             lines.append(f"  error: {self.image_plan.error}")
@@ -106,18 +106,29 @@ class NodePlan:
                 lines.append(f"  error: {c.error}")
                 continue
             for i, s in enumerate(c.plan.sources, 1):
-                flags = []
                 if s.mirror:
-                    flags.append(f"mirror, {s.pull_from_mirror or 'all'}")
+                    flags = [s.pull_from_mirror or "all"] + (["insecure"] if s.insecure else [])
+                    label = f"mirror ({', '.join(flags)})"
                 else:
-                    flags.append("source")
-                if s.insecure:
-                    flags.append("insecure")
-                state = f"BLOCKED ({s.blocked_error})" if s.blocked else "try"
-                lines.append(f"  {i}. {s.reference}  [{', '.join(flags)}] {state}")
-            lines.append(f"  policy.json: {next(verdicts).describe()}")
+                    label = "source (insecure)" if s.insecure else "source"
+                lines.append(f"  {i}. {s.reference}  {label}")
+                if s.blocked:
+                    lines.append(f"     blocked: {s.blocked_error}")
+            for sk in c.plan.skipped:
+                lines.append(f"  skipped: {sk.mirror.location}: {sk.reason}")
+            v = next(verdicts)
+            lines.append(f"  policy.json: {v.verdict}, by {_scope_label(v.scope)} "
+                         f"({', '.join(r.type for r in v.requirements)})")  # fmt: skip
         lines.append("  => " + ("the node can pull it" if self.accepted else "the pull fails"))
         return "\n".join(lines)
+
+
+def _scope_label(scope: str | None) -> str:
+    if scope is None:
+        return "the default policy"
+    if scope == "":
+        return 'transports.docker[""]'
+    return f'transports.docker["{scope}"]'
 
 
 def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
