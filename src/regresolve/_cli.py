@@ -142,15 +142,16 @@ def plan_image(
         short = False
     if not short:
         return ImagePlan(text, False, None, (_candidate(resolver, text, ""),))
-    mode = short_name_mode or resolver.config.effective_short_name_mode
+    mode = short_name_mode or resolver.conf.effective_short_name_mode
     try:
-        resolved = resolver.resolve_short_name(text, mode=mode)
+        resolved = resolver.resolve_short_name(text, mode=short_name_mode)
     except RegresolveError as err:
         return ImagePlan(text, True, mode, (), err.go_message, str(err))
     candidates = tuple(
-        _candidate(resolver, str(c.value), c.description) for c in resolved.candidates
+        CandidatePlan(str(c.reference), resolved.description, c.plan, c.plan_error, c.plan_error)
+        for c in resolved.candidates
     )
-    return ImagePlan(text, True, mode, candidates)
+    return ImagePlan(text, True, resolved.mode, candidates)
 
 
 def _candidate(resolver: regresolve.Resolver, text: str, description: str) -> CandidatePlan:
@@ -230,6 +231,29 @@ class _UsageError(Exception):
     """A problem with the command line that argparse cannot see (exit 2)."""
 
 
+def _resolver(args: argparse.Namespace) -> regresolve.Resolver:
+    """The configuration and the user's short-name alias cache, as podman would see them."""
+    return regresolve.Resolver(_load(args), user_aliases=_user_aliases(args))
+
+
+def _alias_cache_path(args: argparse.Namespace) -> str:
+    path = _files.alias_cache_path(home=args.home, env=os.environ)
+    if args.root and path.startswith("/var/"):
+        # The root user's cache is a system path: below --root, like /etc/containers.
+        path = os.path.join(args.root, path.lstrip("/"))
+    return path
+
+
+def _user_aliases(args: argparse.Namespace) -> tuple[regresolve.Alias, ...] | InvalidConfig:
+    # A corrupt cache is not fatal here: as in Go, it fails every short-name resolution.
+    try:
+        return regresolve.load_alias_cache(
+            _alias_cache_path(args), home=args.home, env=os.environ
+        )
+    except InvalidConfig as err:
+        return err
+
+
 def _load(args: argparse.Namespace) -> RegistriesConf:
     return regresolve.load_config(
         args.config,
@@ -282,7 +306,7 @@ def _mode_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_resolve(args: argparse.Namespace, out: TextIO) -> int:
-    resolver = regresolve.Resolver(_load(args))
+    resolver = _resolver(args)
     plans = [plan_image(resolver, ref, short_name_mode=args.short_name_mode) for ref in args.ref]
     if args.json:
         for image in plans:
@@ -306,10 +330,13 @@ def _write_resolve_text(image: ImagePlan, out: TextIO) -> None:
     n = 0
     for cand in image.candidates:
         indent = "  " if image.short_name else ""
+        if not image.short_name and cand.plan is None:
+            out.write(f"{image.input}: error: {cand.detail}\n")
+            continue
         if image.short_name:
             out.write(f"  {cand.reference}: {cand.description}\n")
         else:
-            out.write(f"{cand.reference if cand.plan is not None else image.input}\n")
+            out.write(f"{cand.reference}\n")
         if cand.plan is None:
             out.write(f"{indent}  error: {cand.detail}\n")
             continue
@@ -326,8 +353,8 @@ def _write_resolve_text(image: ImagePlan, out: TextIO) -> None:
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
-    conf = _load(args)
-    resolver = regresolve.Resolver(conf)
+    resolver = _resolver(args)
+    conf = resolver.conf
     image = plan_image(resolver, args.ref, short_name_mode=args.short_name_mode)
     out.write(_describe_files(conf))
     if image.error is not None:
@@ -337,8 +364,11 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         count = len(image.candidates)
         out.write(
             f"\n{image.input!r} is a short name; short-name-mode is {image.mode}.\n"
-            f"podman tries {count} candidate{'s' if count != 1 else ''} in order, each with"
-            " its own sources:\n"
+            + (
+                "podman tries 1 candidate:\n"
+                if count == 1
+                else f"podman tries {count} candidates in order, each with its own sources:\n"
+            )
         )
         for i, cand in enumerate(image.candidates, 1):
             out.write(f"  {i}. {cand.reference}: {cand.description}\n")
@@ -415,7 +445,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 checked.pop()
                 loaded.pop()
         try:
-            cache = _files.alias_cache_path(home=args.home, env=os.environ)
+            cache = _alias_cache_path(args)
         except InvalidConfig as err:
             problems.append(_problem(err, "short-name alias cache"))
         else:
