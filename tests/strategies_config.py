@@ -47,6 +47,7 @@ __all__ = [
     "oracle_conf_json",
     "registries_conf_texts",
     "run_ours",
+    "toml_documents",
     "toml_string",
 ]
 
@@ -541,6 +542,36 @@ def config_cases(draw: st.DrawFn) -> ConfigCase:
         system_registries_conf_path=sys_path,
         system_registries_conf_dir_path=sys_dir,
     )
+
+
+# -- arbitrary documents ------------------------------------------------------------
+
+_FIELD_KEYS = st.sampled_from(
+    [
+        "registry", "Registry", "mirror", "location", "prefix", "insecure", "blocked",
+        "mirror-by-digest-only", "pull-from-mirror", "unqualified-search-registries",
+        "credential-helpers", "short-name-mode", "additional-layer-store-auth-helper",
+        "aliases", "registries", "search", "block", "x", "", "a b", "bloc\u212aed",
+    ]
+)  # fmt: skip
+_SCALARS = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["a.com", "*.a.com", "docker.io/foo", "all", "enforcing"]),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
+    st.dates(),
+)
+#: Arbitrary TOML documents over the struct's keys (plus strangers), for decoder fuzzing.
+toml_documents = st.dictionaries(
+    _FIELD_KEYS,
+    st.recursive(
+        _SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FIELD_KEYS, inner, max_size=4),
+        max_leaves=12,
+    ),
+    max_size=5,
+)
 
 
 # -- comparing our loader with the oracle -------------------------------------------------

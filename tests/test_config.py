@@ -23,7 +23,7 @@ from regresolve._config import (
     parse_alias_cache,
     parse_file,
 )
-from strategies_config import registries_conf_texts
+from strategies_config import registries_conf_texts, toml_documents
 
 DATA = Path(__file__).parent / "data" / "sysregistriesv2"
 
@@ -688,35 +688,9 @@ def test_redefinition_messages(text: str, body: str) -> None:  # SPEC R-CONF-4
 
 # -- robustness: any TOML document, any text --------------------------------------------------
 
-_FIELD_KEYS = st.sampled_from(
-    [
-        "registry", "Registry", "mirror", "location", "prefix", "insecure", "blocked",
-        "mirror-by-digest-only", "pull-from-mirror", "unqualified-search-registries",
-        "credential-helpers", "short-name-mode", "additional-layer-store-auth-helper",
-        "aliases", "registries", "search", "block", "x", "", "a b", "bloc\u212aed",
-    ]
-)  # fmt: skip
-_SCALARS = st.one_of(
-    st.text(max_size=8),
-    st.sampled_from(["a.com", "*.a.com", "docker.io/foo", "all", "enforcing"]),
-    st.booleans(),
-    st.integers(-5, 5),
-    st.floats(allow_nan=False),
-    st.dates(),
-)
-_DOCS = st.dictionaries(
-    _FIELD_KEYS,
-    st.recursive(
-        _SCALARS,
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FIELD_KEYS, inner, max_size=4),
-        max_leaves=12,
-    ),
-    max_size=5,
-)
-
 
 @settings(max_examples=400, deadline=None)
-@given(doc=_DOCS)
+@given(doc=toml_documents)
 def test_any_toml_document_gives_config_or_invalid_config(doc: dict[str, object]) -> None:
     import tomli_w
 
