@@ -381,8 +381,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
             continue
         text = cand.plan.explain()
         out.write(text if text.endswith("\n") else text + "\n")
-    if image.all_blocked:
-        out.write("\nResult: every source is blocked, the pull fails.\n")
+    if image.short_name and len(image.candidates) > 1 and image.all_blocked:
+        out.write("\nEvery source of every candidate is blocked: the pull fails.\n")
     return EXIT_UNPLANNABLE if image.failed or image.all_blocked else EXIT_OK
 
 
