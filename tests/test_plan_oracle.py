@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies_config import ConfigCase, config_cases
 
 import regresolve
 from regresolve import InvalidConfig, InvalidReference, PlanError, Resolver, ShortNameError
+from strategies_config import ConfigCase, config_cases
 
 pytestmark = pytest.mark.oracle
 
@@ -70,8 +70,20 @@ def references(draw: st.DrawFn) -> str:
 
 
 short_names = st.sampled_from(
-    ["foo", "bar", "library/foo", "ns/bar", "busybox", "foo:1", "foo@" + DIGEST, "Foo/bar",
-     "a.com/foo", "localhost/x", "x" * 250, "foo:1@" + DIGEST]
+    [
+        "foo",
+        "bar",
+        "library/foo",
+        "ns/bar",
+        "busybox",
+        "foo:1",
+        "foo@" + DIGEST,
+        "Foo/bar",
+        "a.com/foo",
+        "localhost/x",
+        "x" * 250,
+        "foo:1@" + DIGEST,
+    ]
 )
 
 
@@ -181,7 +193,9 @@ def check_case(oracle: Any, case: ConfigCase, refs: list[str], names: list[str])
     refs=st.lists(references(), min_size=REFS_PER_CONFIG, max_size=REFS_PER_CONFIG),
     names=st.lists(short_names, min_size=1, max_size=4),
 )
-def test_plans_match_oracle(oracle: Any, case: ConfigCase, refs: list[str], names: list[str]) -> None:
+def test_plans_match_oracle(
+    oracle: Any, case: ConfigCase, refs: list[str], names: list[str]
+) -> None:
     """SPEC R-PULL-6, R-MATCH-*, R-RW-*, R-SN-3: every plan field and error equals Go's."""
     check_case(oracle, case, refs, names)
 

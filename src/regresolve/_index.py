@@ -38,15 +38,6 @@ __all__ = ["PrefixIndex", "go_scan"]
 _BOUNDARY: Final = frozenset("/:@")
 
 
-def _boundaries(s: str) -> list[int]:
-    """Ascending positions ``k`` where a literal prefix ``s[:k]`` may end (``len(s)`` last)."""
-    out = (
-        [i for i, c in enumerate(s) if c in _BOUNDARY] if ("/" in s or ":" in s or "@" in s) else []
-    )
-    out.append(len(s))
-    return out
-
-
 class PrefixIndex:
     """An immutable lookup structure over prefix-sorted registries (built once per config)."""
 
@@ -76,28 +67,32 @@ class PrefixIndex:
         best: Registry | None = None
         best_len = 0
         best_pos = 0
-        bounds = _boundaries(s)
         literal = self._literal
         if literal:
             # Longest first: the first literal hit is the best literal.
-            for k in reversed(bounds):
-                if k == 0:
-                    break
+            k = len(s)
+            while k > 0:
                 hit = literal.get(s[:k])
                 if hit is not None:
                     best_pos, best = hit
                     best_len = k
                     break
+                k = max(s.rfind("/", 0, k), s.rfind(":", 0, k), s.rfind("@", 0, k))
         wild = self._wild
-        if wild and "." in s:
+        if wild:
             slash = s.find("/")
             end = len(s) if slash < 0 else slash
             j = s.find(".", 0, end)
-            b = 0
             while j >= 0:
-                while bounds[b] <= j:
-                    b += 1
-                key = s[j : bounds[b]]
+                # The only place a ".S" starting at j can end: the next boundary (S has none).
+                e = end
+                c = s.find(":", j, e)
+                if c >= 0:
+                    e = c
+                c = s.find("@", j, e)
+                if c >= 0:
+                    e = c
+                key = s[j:e]
                 hit = wild.get(key)
                 if hit is not None and s.find(key) == j:
                     length = len(key) + 1

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import attrs
 
 from regresolve._errors import InvalidConfig, InvalidReference, PlanError, RegresolveError
+from regresolve._grammar import NAME_TOTAL_LENGTH_MAX
 from regresolve._index import PrefixIndex
 from regresolve._model import Alias, RegistriesConf, Registry
 from regresolve._plan import PullPlan, PullSource, SkippedMirror
@@ -35,8 +36,44 @@ DEFAULT_CACHE_SIZE = 4096
 ERR_TAG_AND_DIGEST = "Docker references with both a tag and digest are currently not supported"
 
 
-# An endpoint as the hot path sees it: (location, insecure, is_mirror, pull_from_mirror).
-_Endpoint = tuple[str, bool, bool, str]
+# An endpoint as the hot path sees it: (location, insecure, is_mirror, pull_from_mirror,
+# sub_ok, exact_ok).  ``sub_ok``: ``location + "/" + <any valid path>`` is always a canonical
+# name; ``exact_ok``: ``location`` itself is one (see _canonical).  A rewrite covered by
+# them needs no re-parse.
+_Endpoint = tuple[str, bool, bool, str, bool, bool]
+
+_DOCKER_DOMAINS = ("docker.io", "index.docker.io")
+
+
+def _canonical(name: str) -> bool:
+    """True when ``name`` is a canonical repository name outside docker.io.
+
+    ``ParseNamed`` succeeding proves a registry domain (with a ``.`` or ``:``, or
+    ``localhost``) followed by valid lowercase path components.  Checked on ``location + "/x"``
+    it proves that appending any valid path (and a valid tag or digest, which the input
+    already had) stays canonical, because the grammar is a concatenation of components.
+    docker.io and index.docker.io are left to the full parse: whether ``library/`` is added
+    there depends on the number of path components.  The 255-character limit is checked per
+    call.
+    """
+    try:
+        ref = parse_reference(name, normalize=False)
+    except InvalidReference:
+        return False
+    return ref.tag is None and ref.digest is None and ref.domain not in _DOCKER_DOMAINS
+
+
+def _endpoint(location: str, insecure: bool, is_mirror: bool, pfm: str) -> _Endpoint:
+    if not location:
+        return (location, insecure, is_mirror, pfm, False, False)
+    return (
+        location,
+        insecure,
+        is_mirror,
+        pfm,
+        _canonical(location + "/x"),
+        _canonical(location),
+    )
 
 
 class _Compiled:
@@ -54,13 +91,13 @@ class _Compiled:
     def __init__(self, reg: Registry) -> None:
         self.registry = reg
         self.wild = reg.prefix.startswith("*.")
-        primary: _Endpoint = (reg.location, reg.insecure, False, "")
+        primary = _endpoint(reg.location, reg.insecure, False, "")
         dig: list[_Endpoint] = []
         tag: list[_Endpoint] = []
         dig_skip: list[SkippedMirror] = []
         tag_skip: list[SkippedMirror] = []
         for m in reg.mirrors:
-            ep: _Endpoint = (m.location, m.insecure, True, m.pull_from_mirror)
+            ep = _endpoint(m.location, m.insecure, True, m.pull_from_mirror)
             if reg.mirror_by_digest_only:
                 dig.append(ep)
                 tag_skip.append(
@@ -111,7 +148,16 @@ class Resolver:
             cache then fails every short-name resolution.
     """
 
-    __slots__ = ("_cache", "_cache_size", "_compiled", "_index", "_lock", "_user_aliases", "conf")
+    __slots__ = (
+        "_any_blocked",
+        "_cache",
+        "_cache_size",
+        "_compiled",
+        "_index",
+        "_lock",
+        "_user_aliases",
+        "conf",
+    )
 
     def __init__(
         self,
@@ -122,6 +168,7 @@ class Resolver:
     ) -> None:
         self.conf = conf
         self._index = PrefixIndex(conf.registries)
+        self._any_blocked = any(r.blocked for r in conf.registries)
         self._compiled = {id(r): _Compiled(r) for r in conf.registries}
         self._cache: dict[str, PullPlan] = {}
         self._cache_size = max(0, cache_size)
@@ -187,28 +234,39 @@ class Resolver:
             endpoints, skipped = comp.digest_endpoints, comp.digest_skipped
         else:
             endpoints, skipped = comp.tag_endpoints, comp.tag_skipped
+        name = ref.name
         if comp.wild:
-            sub = reg.prefix[1:]
-            rest = full[full.find(sub) + len(sub) :]
+            suffix = reg.prefix[1:]
+            cut = name.find(suffix) + len(suffix)
         else:
-            rest = full[len(reg.prefix) :]
+            cut = len(reg.prefix)
+        rest = full[cut:]
+        rest_name = name[cut:]
+        exact = not rest_name
+        sub = rest_name[:1] == "/" and len(rest_name) <= NAME_TOTAL_LENGTH_MAX
         sources = []
-        for location, insecure, is_mirror, pfm in endpoints:
+        for location, insecure, is_mirror, pfm, sub_ok, exact_ok in endpoints:
             if not location:
                 # Only a wildcard entry may have no location: the reference is used as is.
-                new, name = full, ref.name
+                new, new_name = full, name
+            elif (exact and exact_ok) or (
+                sub and sub_ok and len(location) + len(rest_name) <= NAME_TOTAL_LENGTH_MAX
+            ):
+                new, new_name = location + rest, location + rest_name
             else:
                 new = location + rest
                 try:
-                    name = parse_reference(new, normalize=False).name
+                    new_name = parse_reference(new, normalize=False).name
                 except InvalidReference as e:
                     raise PlanError(f"rewriting reference: {e.go_message}", text) from None
-            sources.append(self._source(new, name, location, insecure, is_mirror, pfm))
+            sources.append(self._source(new, new_name, location, insecure, is_mirror, pfm))
         return PullPlan(text, ref, reg, tuple(sources), skipped)
 
     def _source(  # noqa: PLR0917 - private, hot path: positional on purpose
         self, new: str, name: str, location: str, insecure: bool, is_mirror: bool, pfm: str
     ) -> PullSource:
+        if not self._any_blocked:
+            return PullSource(new, location, insecure, is_mirror, pfm)
         hit = self._index.find(name)
         if hit is not None and hit.blocked:
             return PullSource(
