@@ -247,9 +247,7 @@ def _alias_cache_path(args: argparse.Namespace) -> str:
 def _user_aliases(args: argparse.Namespace) -> tuple[regresolve.Alias, ...] | InvalidConfig:
     # A corrupt cache is not fatal here: as in Go, it fails every short-name resolution.
     try:
-        return regresolve.load_alias_cache(
-            _alias_cache_path(args), home=args.home, env=os.environ
-        )
+        return regresolve.load_alias_cache(_alias_cache_path(args), home=args.home, env=os.environ)
     except InvalidConfig as err:
         return err
 

@@ -61,6 +61,8 @@ MAX_IMAGE_LENGTH: Final = 4096
 #: containers-policy.json does.
 ImagePolicy = Callable[[str], "str | None"]
 
+#: What the mutating answer rewrites: nothing, each image to its first usable source, or short
+#: and familiar names to their fully qualified form.
 Mutate = Literal["off", "pin", "qualify"]
 
 _API_VERSION: Final = "admission.k8s.io/v1"
