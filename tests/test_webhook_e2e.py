@@ -131,6 +131,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     cert, key = make_certificate(tmp)
     home = tmp / "home"
     home.mkdir()
+    policy = tmp / "policy.json"
+    policy.write_text(
+        json.dumps(
+            {
+                "default": [{"type": "insecureAcceptAnything"}],
+                "transports": {"docker": {"docker.io/library/forbidden": [{"type": "reject"}]}},
+            }
+        )
+    )
     env = dict(os.environ)
     env.pop("CONTAINERS_REGISTRIES_CONF", None)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -155,6 +164,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             str(ROOT / "examples" / "registries.conf.d"),
             "--home",
             str(home),
+            "--policy",
+            str(policy),
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -244,6 +255,15 @@ def test_unparseable_image_is_denied_with_the_go_error(server: Server) -> None:
 
     assert answer["response"]["allowed"] is False
     assert "repository name must be lowercase" in answer["response"]["status"]["message"]
+
+
+def test_policy_json_reject_is_denied(server: Server) -> None:
+    """--policy: a reject scope in policy.json denies, judged on the logical reference."""
+    answer = server.review("/validate", pod_review("u-6", "docker.io/library/forbidden:1"))
+    response = answer["response"]
+
+    assert response["allowed"] is False
+    assert "rejected by policy for docker.io/library/forbidden:1" in response["status"]["message"]
 
 
 def test_mutate_pins_to_the_first_mirror(server: Server) -> None:

@@ -47,6 +47,7 @@ class WebhookHandler(http.server.BaseHTTPRequestHandler):
     #: Seconds a client may stay silent (TLS handshake included) before it is dropped.
     timeout = 10
     resolver: ClassVar[Any] = None
+    policy: ClassVar[regresolve.Policy | None] = None
     mutate_mode: ClassVar[webhook.Mutate] = "pin"
     deny_ambiguous: ClassVar[bool] = False
     quiet: ClassVar[bool] = False
@@ -79,6 +80,7 @@ class WebhookHandler(http.server.BaseHTTPRequestHandler):
             admission_review,
             self.resolver,
             mutate=self.mutate_mode if self.path == "/mutate" else "off",
+            policy=self.policy,
             deny_ambiguous_short_names=self.deny_ambiguous,
         )
         self._send(200, json.dumps(answer).encode(), "application/json")
@@ -124,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", metavar="DIR", help="use DIR as $HOME")
     parser.add_argument("--root", metavar="DIR", help="read /etc/containers below DIR")
     parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a containers-policy.json: reject denies, signature requirements warn",
+    )
+    parser.add_argument(
         "--mutate", choices=("pin", "qualify"), default="pin", help="what /mutate rewrites"
     )
     parser.add_argument(
@@ -150,10 +157,21 @@ def main(argv: list[str] | None = None) -> int:
             env=os.environ,
             root=args.root,
         )
-    except regresolve.RegresolveError as err:
+        policy = None
+        if args.policy:
+            with open(args.policy, encoding="utf-8") as f:
+                policy = regresolve.parse_policy(f.read(), path=args.policy)
+    except (regresolve.RegresolveError, OSError) as err:
         print(f"server: {err}", file=sys.stderr)
         return 2
-    WebhookHandler.resolver = regresolve.Resolver(conf)
+    try:
+        # The machine-written short-name alias cache is consulted before the aliases of the
+        # configuration; a corrupt one fails every short-name resolution, as in podman.
+        aliases: Any = regresolve.load_alias_cache(home=args.home, env=os.environ)
+    except regresolve.InvalidConfig as err:
+        aliases = err
+    WebhookHandler.resolver = regresolve.Resolver(conf, user_aliases=aliases)
+    WebhookHandler.policy = policy
     WebhookHandler.mutate_mode = args.mutate
     WebhookHandler.deny_ambiguous = args.deny_ambiguous_short_names
     WebhookHandler.quiet = args.quiet
