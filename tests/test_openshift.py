@@ -381,3 +381,38 @@ def test_warns_when_the_node_will_refuse_the_file() -> None:
         and "cannot set mirror usage mirror-by-digest-only" in w
         for w in files.warnings
     )
+
+
+# -- planning on the node -----------------------------------------------------------------------
+
+DIGEST_REF = "registry.access.redhat.com/ubi8/ubi-minimal@sha256:" + "ab" * 32
+
+
+def test_plan_short_name_uses_the_dropin_search_list() -> None:
+    # SPEC §1.2: the drop-in replaces the base search list (docker.io is gone).
+    from regresolve.openshift import load_objects, plan_on_node
+
+    files = render(load_objects(ROOT / "examples/openshift"))
+    plan = plan_on_node(files, "ubi8/ubi-minimal")
+    assert [c.reference for c in plan.image_plan.candidates] == [
+        "registry.access.redhat.com/ubi8/ubi-minimal:latest",
+        "registry.redhat.io/ubi8/ubi-minimal:latest",
+    ]
+    assert [v.scope for v in plan.verdicts] == ["registry.access.redhat.com", "registry.redhat.io"]
+    assert plan.accepted
+
+
+def test_cli_plan_exit_codes_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    objs = str(ROOT / "examples/openshift")
+    assert main(["openshift", "plan", "--json", objs, DIGEST_REF]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (cand,) = data["candidates"]
+    assert [s["mirror"] for s in cand["sources"]] == [True, True, False]
+    assert cand["policy"]["verdict"] == "allowed"
+    # Rejected by policy.json (not in allowedRegistries): exit status 1.
+    assert main(["openshift", "plan", objs, "docker.io/library/busybox:1"]) == 1
+    assert "rejected, by the default policy (reject)" in capsys.readouterr().out
+    # A NeverContactSource registry by tag: the only source is blocked.
+    assert main(["openshift", "plan", "--json", objs, "registry.legacy.example.com/a:1"]) == 1
+    (cand,) = json.loads(capsys.readouterr().out)["candidates"]
+    assert [s["blocked"] for s in cand["sources"]] == [True]
