@@ -3,59 +3,78 @@
 Theory of operation
 -------------------
 containers/image v5.34.2 (``findRegistryWithParsedConfig``) walks every ``[[registry]]`` in
-prefix-sorted order, keeps each entry whose prefix matches, and replaces the best one only
-when ``len(prefix)`` is *strictly* greater.  So the winner is the matching entry with the
-longest prefix string, ties going to the entry that sorts first, and an entry whose prefix is
-the empty string can never win (its length 0 is never greater than the initial 0).
+its stored (prefix-sorted) order, keeps each entry whose prefix matches, and replaces the
+best one only when ``len(prefix)`` is *strictly* greater.  So the winner is the matching
+entry with the longest prefix string, ties going to the entry stored first, and an entry
+whose prefix is the empty string can never win (0 is never greater than the initial 0).
 
 Which prefixes can match a string ``s``?
 
 * A literal prefix ``P`` (anything not starting with ``*.``) matches iff ``s == P`` or ``s``
   starts with ``P`` followed by ``/``, ``:`` or ``@`` (``refMatchingPrefix``).  So ``P`` is
   ``s[:k]`` for some *boundary* ``k``: ``k == len(s)`` or ``s[k]`` in ``/:@``.  One dict
-  lookup per boundary finds every literal candidate.
+  lookup per boundary, longest first, finds the best literal; literal keys are distinct, so
+  there is at most one literal candidate per length.
 * A wildcard ``*.S`` matches iff the *first* occurrence of ``.S`` in ``s`` has no ``/``
-  before it and is followed by the end or by ``/``, ``:`` or ``@``
-  (``refMatchingSubdomainPrefix``).  Validation guarantees ``S`` contains none of ``/:@``,
-  so an occurrence starting at a ``.`` at position ``j`` can only end at the first boundary
-  after ``j``: the candidate key is ``s[j:e]``, one per ``.`` before the first ``/``, and the
-  first-occurrence rule is checked with ``s.find(key) == j``.
+  before it and is followed by the end or by ``/``, ``:`` or ``@``.  When ``S`` contains
+  none of ``/:@`` (which validation guarantees), an occurrence starting at position ``j``
+  (a ``.``) can only end at the first boundary after ``j``: the candidate key is
+  ``s[j:e]``, one per ``.`` before the first ``/``, and the first-occurrence rule is
+  ``s.find(key) == j``.  Wildcards that contain ``/:@`` (only possible for a hand-built,
+  unvalidated :class:`RegistriesConf`) are kept in a short list and checked directly.
 
-Each candidate carries its length and its position in the sorted order, and the best
-``(length, -position)`` wins, which is exactly the linear scan's answer.  The cost depends
-on the number of ``/ : @ .`` characters in ``s``, never on the number of entries.
+Each candidate carries its length and its stored position; the best ``(length,
+-position)`` is exactly the linear scan's answer.  The cost depends on the number of
+``/ : @ .`` characters in ``s``, never on the number of entries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
 from regresolve._model import Registry
 
-__all__ = ["PrefixIndex", "go_scan"]
+__all__ = ["PrefixIndex"]
 
-_BOUNDARY: Final = frozenset("/:@")
+# (position in stored order, entry)
+_Hit = tuple[int, Registry]
+
+
+def _odd_wildcard_end(s: str, sub: str) -> int:
+    """``refMatchingSubdomainPrefix`` for a suffix that may contain ``/:@`` (rare)."""
+    i = s.find(sub)
+    if i < 0 or "/" in s[:i]:
+        return -1
+    i += len(sub)
+    if i == len(s) or s[i] in "/:@":
+        return i
+    return -1
 
 
 class PrefixIndex:
-    """An immutable lookup structure over prefix-sorted registries (built once per config)."""
+    """An immutable lookup structure over a configuration's registries (built once)."""
 
-    __slots__ = ("_literal", "_registries", "_wild")
+    __slots__ = ("_literal", "_max_literal", "_odd", "_registries", "_wild")
 
     def __init__(self, registries: Sequence[Registry]) -> None:
-        literal: dict[str, tuple[int, Registry]] = {}
-        wild: dict[str, tuple[int, Registry]] = {}
+        literal: dict[str, _Hit] = {}
+        wild: dict[str, _Hit] = {}
+        odd: list[tuple[str, int, Registry]] = []
         for pos, reg in enumerate(registries):
             p = reg.prefix
             if p.startswith("*."):
-                # The suffix ".S"; the first entry in sorted order wins a duplicate (dedup by
-                # prefix makes duplicates impossible after loading, but be exact regardless).
-                wild.setdefault(p[1:], (pos, reg))
+                sub = p[1:]
+                if "/" in sub or ":" in sub or "@" in sub:
+                    odd.append((sub, pos, reg))
+                else:
+                    # setdefault: of two equal prefixes the one stored first wins the tie.
+                    wild.setdefault(sub, (pos, reg))
             elif p:
                 literal.setdefault(p, (pos, reg))
         self._literal = literal
+        self._max_literal = max(map(len, literal), default=0)
         self._wild = wild
+        self._odd = tuple(odd)
         self._registries = tuple(registries)
 
     @property
@@ -69,68 +88,59 @@ class PrefixIndex:
         best_pos = 0
         literal = self._literal
         if literal:
-            # Longest first: the first literal hit is the best literal.
+            # Boundaries in descending order; the first hit is the best literal.
+            colon = ":" in s
+            at = "@" in s
             k = len(s)
+            if k > self._max_literal:
+                k = self._max_literal + 1  # a boundary must be at or below the longest key
+                k = _prev_boundary(s, k, colon, at)
             while k > 0:
                 hit = literal.get(s[:k])
                 if hit is not None:
                     best_pos, best = hit
                     best_len = k
                     break
-                k = max(s.rfind("/", 0, k), s.rfind(":", 0, k), s.rfind("@", 0, k))
+                k = _prev_boundary(s, k, colon, at)
         wild = self._wild
         if wild:
             slash = s.find("/")
-            end = len(s) if slash < 0 else slash
-            j = s.find(".", 0, end)
+            host_end = len(s) if slash < 0 else slash
+            j = s.find(".", 0, host_end)
+            # The first boundary after j within the host part is ':' or '@' or host_end.
             while j >= 0:
-                # The only place a ".S" starting at j can end: the next boundary (S has none).
-                e = end
+                e = host_end
                 c = s.find(":", j, e)
                 if c >= 0:
                     e = c
                 c = s.find("@", j, e)
                 if c >= 0:
                     e = c
-                key = s[j:e]
-                hit = wild.get(key)
-                if hit is not None and s.find(key) == j:
-                    length = len(key) + 1
-                    pos = hit[0]
-                    if length > best_len or (length == best_len and pos < best_pos):
-                        best_pos, best = hit
-                        best_len = length
-                j = s.find(".", j + 1, end)
+                length = e - j + 1  # len("*" + key)
+                if length >= best_len:
+                    key = s[j:e]
+                    hit = wild.get(key)
+                    if hit is not None and s.find(key) == j:
+                        pos = hit[0]
+                        if length > best_len or pos < best_pos:
+                            best_pos, best = hit
+                            best_len = length
+                j = s.find(".", j + 1, host_end)
+        for sub, pos, reg in self._odd:
+            if _odd_wildcard_end(s, sub) >= 0:
+                length = len(sub) + 1
+                if length > best_len or (length == best_len and pos < best_pos):
+                    best, best_len, best_pos = reg, length, pos
         return best
 
 
-def _matching_prefix_len(s: str, prefix: str) -> int:
-    """Go ``refMatchingPrefix`` (a plain transcription of the rule, for tests and rewrites)."""
-    if prefix.startswith("*."):
-        sub = prefix[1:]
-        i = s.find(sub)
-        if i < 0 or "/" in s[:i]:
-            return -1
-        i += len(sub)
-        if i == len(s) or s[i] in _BOUNDARY:
-            return i
-        return -1
-    if len(s) < len(prefix) or not s.startswith(prefix):
-        return -1
-    if len(s) == len(prefix) or s[len(prefix)] in _BOUNDARY:
-        return len(prefix)
-    return -1
-
-
-def go_scan(registries: Sequence[Registry], s: str) -> Registry | None:
-    """The linear scan exactly as Go writes it: the reference model for the index."""
-    best: Registry | None = None
-    best_len = 0
-    for reg in registries:
-        if _matching_prefix_len(s, reg.prefix) != -1 and len(reg.prefix) > best_len:
-            best = reg
-            best_len = len(reg.prefix)
-    return best
-
-
-matching_prefix_len = _matching_prefix_len
+def _prev_boundary(s: str, k: int, colon: bool, at: bool) -> int:
+    """The largest boundary position below ``k`` (``-1`` when there is none)."""
+    b = s.rfind("/", 0, k)
+    if colon:
+        c = s.rfind(":", 0, k)
+        b = max(b, c)
+    if at:
+        c = s.rfind("@", 0, k)
+        b = max(b, c)
+    return b
