@@ -416,3 +416,21 @@ def test_cli_plan_exit_codes_and_json(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["openshift", "plan", "--json", objs, "registry.legacy.example.com/a:1"]) == 1
     (cand,) = json.loads(capsys.readouterr().out)["candidates"]
     assert [s["blocked"] for s in cand["sources"]] == [True]
+
+
+def test_output_does_not_depend_on_object_or_entry_order() -> None:
+    # SPEC M4: edges form a set and ties are broken by sorting.
+    rules = [
+        MirrorRule("src.com/a", ("m1.com/a", "m2.com/a")),
+        MirrorRule("src.com/a", ("m3.com/a", "m1.com/a")),
+        MirrorRule("src.com/b", ("m2.com/b",)),
+        MirrorRule("src.com/a", ("m2.com/a", "m3.com/a")),  # a cycle m1 -> m2 -> m3 -> m1
+    ]
+    outputs = set()
+    for shift in range(len(rules)):
+        rotated = rules[shift:] + rules[:shift]
+        objs = ClusterImageObjects(
+            idms=tuple(idms(f"o{i}", r) for i, r in enumerate(rotated)),
+        )
+        outputs.add(render(objs, release_image=RELEASE).registries_conf)
+    assert len(outputs) == 1

@@ -323,3 +323,17 @@ def test_seed_scenario_end_to_end(oracle: Any, tmp_path: Path) -> None:
                  str(tmp_path)]) == 0  # fmt: skip
     for path, text in node.items():
         assert (tmp_path / path.lstrip("/")).read_text() == text
+
+
+def test_blocked_variant_agrees_with_go(oracle: Any) -> None:
+    ex = ROOT / "examples/openshift"
+    files = render(
+        load_objects(
+            ex / "blocked/image.yaml", ex / "imagedigestmirrorsets.yaml", ex / "clusterversion.yaml"
+        )
+    )
+    # SPEC V7: quay.io holds the payload and has no mirror, so only docker.io stays blocked.
+    assert files.registries_blocked == ("docker.io",)
+    refs = ["docker.io/library/busybox:1", "quay.io/openshift-release-dev/ocp-release:4.18",
+            "registry.legacy.example.com/app" + DIGEST, SEED_DIGEST]  # fmt: skip
+    assert _agree(oracle, {CONF: files.registries_conf}, refs) == len(refs)
