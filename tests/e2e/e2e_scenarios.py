@@ -18,8 +18,9 @@ have it.  ``error`` is a substring of the binary's error output when the pull fa
 trying any source (a plan error or a short-name error).
 
 Where podman 4.3.1 / skopeo 1.9.3 (containers/image 5.23.1) behave differently from 5.34.2,
-the pull says so in ``v523`` (the events 5.23.1 produces) and ``why``; the test asserts the
-5.23.1 behaviour for the binary and the 5.34.2 behaviour for regresolve.
+the pull says so in ``why``, with the events (``v523``) and error (``v523_error``) 5.23.1
+produces; the test asserts the 5.23.1 behaviour for the binary and the 5.34.2 behaviour for
+regresolve.  An ``error`` of several lines means: each line appears (in any order).
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ CONF = "/etc/containers/registries.conf"
 DIR = "/etc/containers/registries.conf.d"
 TAG_DIGEST_ERROR = "Docker references with both a tag and digest are currently not supported"
 BAD_REWRITE = "rewriting reference: invalid reference format"
+MIXING = "mixing sysregistry v1/v2 is not supported"
+FAKE_DIGEST = "sha256:" + "a" * 64
+ALIAS_ERRORS = (
+    'invalid alias "127.0.0.1:5000/x:tag": must not contain tag\n'
+    f'invalid alias "127.0.0.1:5000/y@{FAKE_DIGEST}": must not contain digest'
+)
+V1_EMPTY_WHY = (
+    "5.23.1's V1RegistriesConf.Nonempty() treats empty v1 arrays as missing; 5.34.2's"
+    " hasSetField() counts them, so 5.34.2 reports a v1/v2 mix where 5.23.1 loads the v2 keys"
+)
+ALIAS_JOIN_WHY = (
+    '5.23.1 combines several alias errors as fmt.Errorf("%v\\n: %w"); 5.34.2 joins them'
+    ' with "\\n" (multierr.Format); the individual messages are the same'
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,12 @@ class Pull:
     #: per tool: a different expectation (e.g. skopeo refusing tag+digest); both versions
     tool_expect: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     tool_error: Mapping[str, str] = field(default_factory=dict)
+    #: per tool: the binary's error where 5.23.1 differs ("" = 5.23.1 does not fail)
+    v523_error: Mapping[str, str] = field(default_factory=dict)
+    #: text only 5.23.1's output contains (regresolve's error must not)
+    v523_contains: str = ""
+    #: the configuration fails to load: podman stops before logging any candidate
+    load_error: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,7 +113,12 @@ def podman_candidate(ref: str) -> str:
 def expected_events(pull: Pull, tool: str) -> tuple[str, ...]:
     """The 5.34.2 events for this tool (before any 5.23.1 difference)."""
     events = pull.tool_expect.get(tool, pull.expect)
-    if tool == "podman" and not is_short(pull.ref) and tool not in pull.tool_error:
+    if (
+        tool == "podman"
+        and not is_short(pull.ref)
+        and tool not in pull.tool_error
+        and not pull.load_error
+    ):
         events = (f"candidate {podman_candidate(pull.ref)}", *events)
     if tool == "skopeo":
         events = tuple(e for e in events if not e.startswith("candidate "))
@@ -1143,6 +1169,94 @@ registries = ["127.0.0.3:5000"]
                 tools=("podman",),
             ),
             Pull("127.0.0.3:5000/x/y:1", ("127.0.0.3:5000/x/y:1 blocked by 127.0.0.3:5000",)),
+        ),
+    ),
+    Scenario(
+        name="v1-empty-arrays-with-v2",
+        doc=(
+            "An empty v1 list next to v2 keys.  5.34.2 counts an empty array as set, so this"
+            " is a v1/v2 mix and every pull fails; 5.23.1 ignored empty v1 arrays."
+        ),
+        spec=("§10.17", "R-CONF"),
+        main="""
+unqualified-search-registries = ["127.0.0.2:5000"]
+
+[[registry]]
+location = "127.0.0.2:5000"
+insecure = true
+
+[registries.search]
+registries = []
+""",
+        pulls=(
+            Pull(
+                "127.0.0.2:5000/app:1",
+                error=MIXING,
+                load_error=True,
+                why=V1_EMPTY_WHY,
+                v523={
+                    "podman": ("candidate 127.0.0.2:5000/app:1", "127.0.0.2:5000/app:1"),
+                    "skopeo": ("127.0.0.2:5000/app:1",),
+                },
+                v523_error={"podman": "", "skopeo": ""},
+            ),
+            Pull(
+                "app",
+                tools=("podman",),
+                error=MIXING,
+                load_error=True,
+                why=V1_EMPTY_WHY,
+                v523={
+                    "podman": ("candidate 127.0.0.2:5000/app:latest", "127.0.0.2:5000/app:latest"),
+                },
+                v523_error={"podman": ""},
+            ),
+        ),
+    ),
+    Scenario(
+        name="v1-v2-mixed",
+        doc="Non-empty v1 and v2 keys together: every pull fails in both versions.",
+        spec=("R-CONF",),
+        main="""
+unqualified-search-registries = ["127.0.0.2:5000"]
+
+[registries.block]
+registries = ["127.0.0.3:5000"]
+""",
+        pulls=(Pull("127.0.0.2:5000/app:1", error=MIXING, load_error=True),),
+    ),
+    Scenario(
+        name="invalid-aliases",
+        doc=(
+            "Two invalid alias values: loading fails for every pull and reports both."
+            '  5.34.2 joins the messages with a newline; 5.23.1 nested them with "\\n: ".'
+        ),
+        spec=("R-SN-7", "R-SN-8"),
+        main=f"""
+unqualified-search-registries = ["127.0.0.2:5000"]
+
+[aliases]
+"one" = "127.0.0.1:5000/x:tag"
+"two" = "127.0.0.1:5000/y@{FAKE_DIGEST}"
+""",
+        pulls=(
+            Pull(
+                "127.0.0.2:5000/app:1",
+                error=ALIAS_ERRORS,
+                why=ALIAS_JOIN_WHY,
+                v523_error={"podman": ALIAS_ERRORS, "skopeo": ALIAS_ERRORS},
+                v523_contains='\n: invalid alias "',
+                load_error=True,
+            ),
+            Pull(
+                "one",
+                tools=("podman",),
+                error=ALIAS_ERRORS,
+                why=ALIAS_JOIN_WHY,
+                v523_error={"podman": ALIAS_ERRORS},
+                v523_contains='\n: invalid alias "',
+                load_error=True,
+            ),
         ),
     ),
 )
