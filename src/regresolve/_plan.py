@@ -15,11 +15,26 @@ import attrs
 from regresolve._model import Mirror, Registry
 from regresolve._reference import Reference
 
-__all__ = ["PullPlan", "PullSource", "SkippedMirror"]
+__all__ = ["PullPlan", "PullSource", "SkippedMirror", "make_source"]
 
 
-@attrs.frozen(slots=True)
-class PullSource:
+class _PullSourceSlots:
+    # Storage in a base class so that the resolver can fill a layout-compatible mutable twin
+    # and switch its class (about half the cost of attrs' frozen __init__ on the hot path).
+    __slots__ = (
+        "blocked",
+        "blocked_by",
+        "blocked_error",
+        "insecure",
+        "location",
+        "mirror",
+        "pull_from_mirror",
+        "reference",
+    )
+
+
+@attrs.frozen(slots=True, weakref_slot=False)
+class PullSource(_PullSourceSlots):
     """One place podman tries, in order.
 
     Attributes:
@@ -41,6 +56,44 @@ class PullSource:
     blocked: bool = False
     blocked_by: str | None = None
     blocked_error: str | None = None
+
+
+class _SourceTwin(_PullSourceSlots):
+    __slots__ = ()
+    reference: str
+    location: str
+    insecure: bool
+    mirror: bool
+    pull_from_mirror: str
+    blocked: bool
+    blocked_by: str | None
+    blocked_error: str | None
+
+
+_new = object.__new__
+
+
+def make_source(  # noqa: PLR0917 - internal fast constructor, positional on purpose
+    reference: str,
+    location: str,
+    insecure: bool,
+    mirror: bool,
+    pull_from_mirror: str,
+    blocked_by: str | None,
+    blocked_error: str | None,
+) -> PullSource:
+    """Build a PullSource from trusted parts without attrs' per-field ``__setattr__``."""
+    s = _new(_SourceTwin)
+    s.reference = reference
+    s.location = location
+    s.insecure = insecure
+    s.mirror = mirror
+    s.pull_from_mirror = pull_from_mirror
+    s.blocked = blocked_by is not None
+    s.blocked_by = blocked_by
+    s.blocked_error = blocked_error
+    s.__class__ = PullSource  # type: ignore[assignment]
+    return s  # type: ignore[return-value]
 
 
 @attrs.frozen(slots=True)

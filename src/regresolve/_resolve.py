@@ -23,7 +23,7 @@ from regresolve._errors import InvalidConfig, InvalidReference, PlanError, Regre
 from regresolve._grammar import NAME_TOTAL_LENGTH_MAX
 from regresolve._index import PrefixIndex
 from regresolve._model import Alias, RegistriesConf, Registry
-from regresolve._plan import PullPlan, PullSource, SkippedMirror
+from regresolve._plan import PullPlan, SkippedMirror, make_source
 from regresolve._reference import Reference, parse_reference
 
 __all__ = ["DEFAULT_CACHE_SIZE", "Resolver"]
@@ -36,44 +36,44 @@ DEFAULT_CACHE_SIZE = 4096
 ERR_TAG_AND_DIGEST = "Docker references with both a tag and digest are currently not supported"
 
 
-# An endpoint as the hot path sees it: (location, insecure, is_mirror, pull_from_mirror,
-# sub_ok, exact_ok).  ``sub_ok``: ``location + "/" + <any valid path>`` is always a canonical
-# name; ``exact_ok``: ``location`` itself is one (see _canonical).  A rewrite covered by
-# them needs no re-parse.
-_Endpoint = tuple[str, bool, bool, str, bool, bool]
+# How an endpoint's location combines with the rest of a reference (decided once per config).
+_SAME = 0  # literal prefix == location: the rewrite is the identity
+_EMPTY = 1  # no location (wildcard entries only): the reference is used as is
+_CHECK = 2  # anything else: location + rest, validated (fast path when provably valid)
 
-_DOCKER_DOMAINS = ("docker.io", "index.docker.io")
+# An endpoint as the hot path sees it:
+# (location, insecure, is_mirror, pull_from_mirror, kind, path_ok, self_ok)
+_Endpoint = tuple[str, bool, bool, str, int, bool, bool]
 
 
-def _canonical(name: str) -> bool:
-    """True when ``name`` is a canonical repository name outside docker.io.
+def _canonical_name(text: str) -> bool:
+    """``ParseNamed(text)`` succeeds, the result has no tag/digest and a non-docker.io host.
 
-    ``ParseNamed`` succeeding proves a registry domain (with a ``.`` or ``:``, or
-    ``localhost``) followed by valid lowercase path components.  Checked on ``location + "/x"``
-    it proves that appending any valid path (and a valid tag or digest, which the input
-    already had) stays canonical, because the grammar is a concatenation of components.
-    docker.io and index.docker.io are left to the full parse: whether ``library/`` is added
-    there depends on the number of path components.  The 255-character limit is checked per
-    call.
+    For such a ``text`` every ``text + "/" + components [+ tag] [+ digest]`` built from a
+    valid reference's own parts is canonical as well, up to the 255-character name limit:
+    the host decides normalization and the grammar is per component.
     """
     try:
-        ref = parse_reference(name, normalize=False)
+        ref = parse_reference(text, normalize=False)
     except InvalidReference:
         return False
-    return ref.tag is None and ref.digest is None and ref.domain not in _DOCKER_DOMAINS
-
-
-def _endpoint(location: str, insecure: bool, is_mirror: bool, pfm: str) -> _Endpoint:
-    if not location:
-        return (location, insecure, is_mirror, pfm, False, False)
     return (
-        location,
-        insecure,
-        is_mirror,
-        pfm,
-        _canonical(location + "/x"),
-        _canonical(location),
+        ref.tag is None
+        and ref.digest is None
+        and ref.domain not in ("", "docker.io", "index.docker.io")
+        and ref.name == text
     )
+
+
+def _endpoint(prefix: str, location: str, insecure: bool, is_mirror: bool, pfm: str) -> _Endpoint:
+    if not location:
+        return (location, insecure, is_mirror, pfm, _EMPTY, False, False)
+    if location == prefix and not prefix.startswith("*."):
+        return (location, insecure, is_mirror, pfm, _SAME, False, False)
+    # path_ok: location + "/<components>" is canonical; self_ok: location + ":tag"/"@digest" is.
+    path_ok = _canonical_name(location + "/x")
+    self_ok = path_ok and "/" in location and _canonical_name(location)
+    return (location, insecure, is_mirror, pfm, _CHECK, path_ok, self_ok)
 
 
 class _Compiled:
@@ -83,21 +83,23 @@ class _Compiled:
         "digest_endpoints",
         "digest_skipped",
         "registry",
+        "sub",
         "tag_endpoints",
         "tag_skipped",
-        "wild",
     )
 
     def __init__(self, reg: Registry) -> None:
         self.registry = reg
-        self.wild = reg.prefix.startswith("*.")
-        primary = _endpoint(reg.location, reg.insecure, False, "")
+        # For a wildcard, the rewrite cuts after the first occurrence of ".S" (R-RW-3).
+        self.sub = reg.prefix[1:] if reg.prefix.startswith("*.") else None
+        primary = _endpoint(reg.prefix, reg.location, reg.insecure, False, "")
         dig: list[_Endpoint] = []
         tag: list[_Endpoint] = []
         dig_skip: list[SkippedMirror] = []
         tag_skip: list[SkippedMirror] = []
         for m in reg.mirrors:
-            ep = _endpoint(m.location, m.insecure, True, m.pull_from_mirror)
+            ep = _endpoint(reg.prefix, m.location, m.insecure, True, m.pull_from_mirror)
+            # SPEC R-PULL-1: mirror-by-digest-only overrides every per-mirror setting.
             if reg.mirror_by_digest_only:
                 dig.append(ep)
                 tag_skip.append(
@@ -107,8 +109,7 @@ class _Compiled:
                         "has no digest",
                     )
                 )
-                continue
-            if m.pull_from_mirror == "digest-only":
+            elif m.pull_from_mirror == "digest-only":
                 dig.append(ep)
                 tag_skip.append(
                     SkippedMirror(
@@ -123,6 +124,7 @@ class _Compiled:
             else:
                 dig.append(ep)
                 tag.append(ep)
+        # SPEC R-PULL-2: the primary endpoint always comes last.
         dig.append(primary)
         tag.append(primary)
         self.digest_endpoints = tuple(dig)
@@ -155,6 +157,7 @@ class Resolver:
         "_compiled",
         "_index",
         "_lock",
+        "_paths",
         "_user_aliases",
         "conf",
     )
@@ -170,6 +173,8 @@ class Resolver:
         self._index = PrefixIndex(conf.registries)
         self._any_blocked = any(r.blocked for r in conf.registries)
         self._compiled = {id(r): _Compiled(r) for r in conf.registries}
+        self._any_blocked = any(r.blocked for r in conf.registries)
+        self._paths = f"{conf.path} or {conf.dir_path}"
         self._cache: dict[str, PullPlan] = {}
         self._cache_size = max(0, cache_size)
         self._lock = threading.Lock()
@@ -217,69 +222,71 @@ class Resolver:
             cache[key] = plan
 
     def _plan(self, text: str, ref: Reference) -> PullPlan:
-        if ref.tag is None and ref.digest is None:
+        # SPEC R-PULL-6 steps 2-3: TagNameOnly, then refuse a tag and a digest together.
+        tag, digest = ref.tag, ref.digest
+        if tag is None and digest is None:
             ref = ref.with_default_tag()
-        elif ref.tag is not None and ref.digest is not None:
+        elif tag is not None and digest is not None:
             raise PlanError(ERR_TAG_AND_DIGEST, text)
+        name = ref.name
         full = str(ref)
-        reg = self._index.find(ref.name)
+        reg = self._index.find(name)
         if reg is None:
-            # No entry: the docker transport uses a synthetic registry whose prefix and
-            # location are the whole reference, so the only source is the reference itself.
+            # SPEC R-MATCH-5: the synthetic registry (prefix = location = the full reference)
+            # rewrites to the reference itself; its name matches nothing, so nothing blocks.
             return PullPlan(
-                text, ref, None, (self._source(full, ref.name, full, False, False, ""),)
+                text, ref, None, (make_source(full, full, False, False, "", None, None),)
             )
         comp = self._compiled[id(reg)]
-        if ref.digest is not None:
+        if digest is not None:
             endpoints, skipped = comp.digest_endpoints, comp.digest_skipped
         else:
             endpoints, skipped = comp.tag_endpoints, comp.tag_skipped
-        name = ref.name
-        if comp.wild:
-            suffix = reg.prefix[1:]
-            cut = name.find(suffix) + len(suffix)
-        else:
-            cut = len(reg.prefix)
-        rest = full[cut:]
+        # The rewrite keeps everything after the matched part (R-RW-1, R-RW-3); the matched
+        # part ends inside the name, so the name's remainder and the tag/digest are separate.
+        sub = comp.sub
+        cut = len(reg.prefix) if sub is None else name.find(sub) + len(sub)
         rest_name = name[cut:]
-        exact = not rest_name
-        sub = rest_name[:1] == "/" and len(rest_name) <= NAME_TOTAL_LENGTH_MAX
+        suffix = full[len(name) :]
         sources = []
-        for location, insecure, is_mirror, pfm, sub_ok, exact_ok in endpoints:
-            if not location:
-                # Only a wildcard entry may have no location: the reference is used as is.
+        find = self._index.find
+        check_blocked = self._any_blocked
+        for location, insecure, is_mirror, pfm, kind, path_ok, self_ok in endpoints:
+            if kind != _CHECK:
                 new, new_name = full, name
-            elif (exact and exact_ok) or (
-                sub and sub_ok and len(location) + len(rest_name) <= NAME_TOTAL_LENGTH_MAX
-            ):
-                new, new_name = location + rest, location + rest_name
             else:
-                new = location + rest
-                try:
-                    new_name = parse_reference(new, normalize=False).name
-                except InvalidReference as e:
-                    raise PlanError(f"rewriting reference: {e.go_message}", text) from None
-            sources.append(self._source(new, new_name, location, insecure, is_mirror, pfm))
+                new_name = location + rest_name
+                if (
+                    (path_ok and rest_name[:1] == "/" and len(new_name) <= NAME_TOTAL_LENGTH_MAX)
+                    if rest_name
+                    else self_ok
+                ):
+                    new = new_name + suffix
+                else:
+                    new = location + full[cut:]
+                    try:
+                        new_name = parse_reference(new, normalize=False).name
+                    except InvalidReference as e:
+                        # SPEC R-RW-4: one bad rewrite fails the whole plan.
+                        raise PlanError(f"rewriting reference: {e.go_message}", text) from None
+            if check_blocked:
+                # SPEC R-PULL-5: the blocked check runs per source on the rewritten name.
+                hit = find(new_name)
+                if hit is not None and hit.blocked:
+                    sources.append(
+                        make_source(
+                            new,
+                            location,
+                            insecure,
+                            is_mirror,
+                            pfm,
+                            hit.prefix,
+                            f"registry {hit.prefix} is blocked in {self._paths}",
+                        )
+                    )
+                    continue
+            sources.append(make_source(new, location, insecure, is_mirror, pfm, None, None))
         return PullPlan(text, ref, reg, tuple(sources), skipped)
-
-    def _source(  # noqa: PLR0917 - private, hot path: positional on purpose
-        self, new: str, name: str, location: str, insecure: bool, is_mirror: bool, pfm: str
-    ) -> PullSource:
-        if not self._any_blocked:
-            return PullSource(new, location, insecure, is_mirror, pfm)
-        hit = self._index.find(name)
-        if hit is not None and hit.blocked:
-            return PullSource(
-                new,
-                location,
-                insecure,
-                is_mirror,
-                pfm,
-                True,
-                hit.prefix,
-                f"registry {hit.prefix} is blocked in {self.conf.path} or {self.conf.dir_path}",
-            )
-        return PullSource(new, location, insecure, is_mirror, pfm)
 
     # -- short names -------------------------------------------------------------------------
 
