@@ -185,6 +185,12 @@ _QUOTING = [
     '[aliases]\n"x" = "a.com/\\u0085"\n',
     '["é"]\nx = 1\n[[registry]]\ninsecure = "x"\n',
     '[[registry]]\n"a b" = 1\n[[registry]]\nblocked = 1\n',
+    # An empty key in an inline table inside an array: BurntSushi keeps only the tables.
+    'short-name-mode = [1, {"" = 1}]\n',
+    'short-name-mode = [{"" = 1}, [2]]\n',
+    'short-name-mode = [{"" = []}]\n',
+    'registries = [1, {"" = ""}]\n',
+    "credential-helpers = [[{'' = 1}], 'x']\n",
 ]
 FIXED.update(
     {

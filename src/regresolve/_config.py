@@ -41,7 +41,7 @@ from regresolve._model import (
     Registry,
 )
 from regresolve._reference import parse_raw, parse_reference
-from regresolve._toml import TomlSyntaxError, fold, go_key, go_quote, key_lines, loads
+from regresolve._toml import TableList, TomlSyntaxError, fold, go_key, go_quote, key_lines, loads
 
 __all__ = [
     "ParsedFile",
@@ -150,6 +150,8 @@ def _go_type(value: Any, own_value: bool, array_table: bool) -> str:
         return "float64"
     if isinstance(value, dict):
         return "map[string]any"
+    if isinstance(value, TableList):
+        return "[]map[string]any"
     if isinstance(value, list):
         return "[]map[string]any" if own_value and array_table else "[]any"
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
@@ -227,7 +229,7 @@ def _bool(v: Any, ctx: tuple[str, ...]) -> bool:
 
 
 def _str_list(v: Any, ctx: tuple[str, ...]) -> list[str]:
-    if type(v) is not list:
+    if not isinstance(v, list):
         raise _TypeFail(ctx, v, "slice")
     for i, item in enumerate(v):
         if type(item) is not str:
@@ -276,7 +278,7 @@ def _decode_registry(d: Any, ctx: tuple[str, ...]) -> _RawRegistry:
                 raise _TypeFail((*ctx, k), v, "string")
             location = v
         elif f == 4:
-            if type(v) is not list:
+            if not isinstance(v, list):
                 raise _TypeFail((*ctx, k), v, "slice")
             mctx = (*ctx, k)
             mirrors = []
@@ -338,7 +340,7 @@ def _decode(doc: dict[str, Any]) -> _Decoded:
         f = _field(k, _TOP_EXACT, _TOP_FOLD)
         ctx = (k,)
         if f == 0:
-            if type(v) is not list:
+            if not isinstance(v, list):
                 raise _TypeFail(ctx, v, "slice")
             out.reg_key = k
             regs = []

@@ -22,8 +22,15 @@ import tomllib
 from typing import Any, Final
 
 __all__ = [
-    "TomlSyntaxError", "fold", "go_key", "go_quote", "go_redefinition", "key_lines", "loads"
-]  # fmt: skip
+    "TableList",
+    "TomlSyntaxError",
+    "fold",
+    "go_key",
+    "go_quote",
+    "go_redefinition",
+    "key_lines",
+    "loads",
+]
 
 
 class TomlSyntaxError(Exception):
@@ -217,7 +224,7 @@ def loads(text: str) -> dict[str, Any]:
     if fast is not None:
         return fast
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         m = _POS_RE.search(msg)
@@ -230,6 +237,52 @@ def loads(text: str) -> dict[str, Any]:
             if dup is not None and dup[0] == line:
                 raise TomlSyntaxError(dup[1], line, go=True) from None
         raise TomlSyntaxError(msg, line) from None
+    if '""' in text or "''" in text:
+        _empty_key_quirk(doc, [], key_lines(text))
+    return doc
+
+
+class TableList(list):  # type: ignore[type-arg]
+    """A list BurntSushi would hold as ``[]map[string]any`` (see :func:`_empty_key_quirk`)."""
+
+    __slots__ = ()
+
+
+def _empty_key_quirk(table: dict[str, Any], path: list[str], info: dict[str, Any]) -> None:
+    """BurntSushi 1.4.0: an empty key inside an inline table that is an array element.
+
+    Its position bookkeeping (``setType`` with an empty key) overwrites the array's own
+    entry, so when the array ends the parser no longer knows it was an array and keeps the
+    placeholder it built for the inline tables: the value becomes the list of the array's
+    inline tables (from every nesting level), every other element dropped.  Whether that
+    happens depends on which came last: such an inline table, or the start of a nested
+    array.  Arrays of tables (``[[x]]``) are not affected.
+    """
+    for k, v in table.items():
+        if isinstance(v, dict):
+            _empty_key_quirk(v, [*path, k], info)
+        elif isinstance(v, list):
+            if not info.get(go_key([*path, k]), (0, False))[1]:
+                is_array, tables = _walk_array(v)
+                if not is_array:
+                    table[k] = TableList(tables)
+            for item in table[k]:
+                if isinstance(item, dict):
+                    _empty_key_quirk(item, [*path, k], info)
+
+
+def _walk_array(items: list[Any]) -> tuple[bool, list[dict[str, Any]]]:
+    is_array = True
+    tables: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, dict):
+            tables.append(item)
+            if "" in item:  # its bookkeeping lands on the array's path: an array or not
+                is_array = isinstance(item[""], list)
+        elif isinstance(item, list):
+            is_array, nested = _walk_array(item)
+            tables.extend(nested)
+    return is_array, tables
 
 
 # tomllib's messages for what BurntSushi calls "Key '...' has already been defined."
@@ -373,13 +426,15 @@ class _Scanner:
         seen.add(key[0])
         # BurntSushi's setType skips an empty last key part: the position is recorded for
         # the enclosing table instead (and a top-level "" key becomes the key ``""``).
-        path = context + key if key[-1] != "" else context + key[:-1]
-        self.info[go_key(path) if path else '""'] = (line, False)
         self._ws(False)
         if self.s.startswith("=", self.i):
             self.i += 1
             self._ws(False)
             self._value(context + key)
+        # Recorded after the value, as BurntSushi's setType runs after parsing it: this
+        # position wins over anything recorded for the same path inside the value.
+        path = context + key if key[-1] != "" else context + key[:-1]
+        self.info[go_key(path) if path else '""'] = (line, False)
 
     def run(self) -> dict[str, tuple[int, bool]]:
         s = self.s
