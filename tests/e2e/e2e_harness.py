@@ -184,6 +184,21 @@ def _run(args: Sequence[str], *, timeout: float = SUBPROCESS_TIMEOUT) -> str:
     return proc.stdout
 
 
+NETNS_PREFIX = "regresolve-e2e-"
+
+
+def _remove_stale_namespaces() -> None:
+    """Delete namespaces this suite left behind in runs that were killed (dead owner pid)."""
+    out = subprocess.run(
+        ["ip", "netns", "list"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout
+    for line in out.splitlines():
+        name = line.split()[0] if line.split() else ""
+        pid = name.removeprefix(NETNS_PREFIX)
+        if name.startswith(NETNS_PREFIX) and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            subprocess.run(["ip", "netns", "delete", name], timeout=30, check=False)
+
+
 @dataclass
 class Sandbox:
     """A loopback-only network namespace plus the files every run shares."""
@@ -197,7 +212,8 @@ class Sandbox:
     @classmethod
     @contextlib.contextmanager
     def create(cls, workdir: Path) -> Iterator[Sandbox]:
-        netns = f"regresolve-e2e-{os.getpid()}"
+        _remove_stale_namespaces()
+        netns = f"{NETNS_PREFIX}{os.getpid()}"
         _run(["ip", "netns", "add", netns])
         try:
             _run(["ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"])
