@@ -40,6 +40,7 @@ ERR_TAG_AND_DIGEST = "Docker references with both a tag and digest are currently
 _SAME = 0  # literal prefix == location: the rewrite is the identity
 _EMPTY = 1  # no location (wildcard entries only): the reference is used as is
 _CHECK = 2  # anything else: location + rest, validated (fast path when provably valid)
+_BAD = 3  # no location on a literal prefix: Go's rewrite refuses it (unreachable after loading)
 
 # An endpoint as the hot path sees it:
 # (location, insecure, is_mirror, pull_from_mirror, kind, path_ok, self_ok)
@@ -67,7 +68,8 @@ def _canonical_name(text: str) -> bool:
 
 def _endpoint(prefix: str, location: str, insecure: bool, is_mirror: bool, pfm: str) -> _Endpoint:
     if not location:
-        return (location, insecure, is_mirror, pfm, _EMPTY, False, False)
+        kind = _EMPTY if prefix.startswith("*.") else _BAD
+        return (location, insecure, is_mirror, pfm, kind, False, False)
     if location == prefix and not prefix.startswith("*."):
         return (location, insecure, is_mirror, pfm, _SAME, False, False)
     # path_ok: location + "/<components>" is canonical; self_ok: location + ":tag"/"@digest" is.
@@ -252,8 +254,15 @@ class Resolver:
         find = self._index.find
         check_blocked = self._any_blocked
         for location, insecure, is_mirror, pfm, kind, path_ok, self_ok in endpoints:
-            if kind != _CHECK:
+            if kind < _CHECK:  # _SAME or _EMPTY: the reference as it is
                 new, new_name = full, name
+            elif kind == _BAD:
+                # Only a hand-built RegistriesConf gets here: loading rejects it.
+                raise PlanError(
+                    f"invalid prefix '{reg.prefix}' for empty location, should be in the "
+                    "format: *.example.com",
+                    text,
+                )
             else:
                 new_name = location + rest_name
                 if (
