@@ -140,8 +140,12 @@ def load_conf(sc: Scenario, conf_dir: Path) -> regresolve.RegistriesConf:
 
 def predict(
     conf: regresolve.RegistriesConf, pull: Pull, tool: str, serve: Sequence[str]
-) -> tuple[list[str], str | None, dict[str, bool], list[str]]:
-    """regresolve's prediction: (events, error message, {source: insecure}, descriptions)."""
+) -> tuple[list[str], str | None, dict[str, bool], list[str], dict[str, str]]:
+    """regresolve's prediction.
+
+    Returns (events, error message, {source: insecure}, short-name descriptions,
+    {blocked source: Go's blocked message}).
+    """
     resolver = regresolve.Resolver(conf)
     ref = d(pull.ref)
     descriptions: list[str] = []
@@ -149,7 +153,7 @@ def predict(
         try:
             resolved = resolver.resolve_short_name(ref, mode=conf.effective_short_name_mode)
         except regresolve.RegresolveError as err:
-            return [], err.go_message, {}, []
+            return [], err.go_message, {}, [], {}
         candidates = [str(c.reference) for c in resolved.candidates]
         descriptions = [resolved.description] if resolved.description else []
     elif tool == "podman":
@@ -158,27 +162,30 @@ def predict(
         candidates = [ref]
     events: list[str] = []
     insecure: dict[str, bool] = {}
+    blocked: dict[str, str] = {}
     for cand in candidates:
         if tool == "podman":
             events.append(f"candidate {cand}")
         try:
             plan = resolver.plan(cand)
         except regresolve.RegresolveError as err:
-            return events, err.go_message, insecure, descriptions
+            return events, err.go_message, insecure, descriptions, blocked
         for src in plan.sources:
             sref = str(src.reference)
             if src.blocked:
                 m = _BLOCKED.search(src.blocked_error or "")
                 assert m is not None, src.blocked_error
                 assert (m["conf"], m["dir"]) == (SYSTEM_CONF, USER_DIR), src.blocked_error
+                assert src.blocked_by == m["prefix"]
                 events.append(f"{sref} blocked by {m['prefix']}")
+                blocked[sref] = src.blocked_error or ""
                 continue
             insecure[sref] = src.insecure
             if src.insecure and _served(sref, serve):
                 events.append(f"{sref} ok")
-                return events, None, insecure, descriptions
+                return events, None, insecure, descriptions, blocked
             events.append(sref)
-    return events, None, insecure, descriptions
+    return events, None, insecure, descriptions, blocked
 
 
 # -- the test -------------------------------------------------------------------------------------
@@ -236,10 +243,10 @@ def test_binary_matches_regresolve(
         conf = load_conf(sc, conf_dir)
     except regresolve.InvalidConfig as exc:
         # Loading fails for every pull, before podman picks any candidate.
-        events, err, insecure, descriptions = [], exc.go_message, {}, []
+        events, err, insecure, descriptions, blocked = [], exc.go_message, {}, [], {}
         load_failed = True
     else:
-        events, err, insecure, descriptions = predict(conf, pull, tool, sc.serve)
+        events, err, insecure, descriptions, blocked = predict(conf, pull, tool, sc.serve)
         load_failed = False
     assert load_failed == pull.load_error, err
     assert events == spec_events, "regresolve disagrees with the 5.34.2 expectation"
@@ -253,6 +260,10 @@ def test_binary_matches_regresolve(
         assert err is None or pull.v523_contains not in err
     if tool == "podman" and is_short(pull.ref) and not pull.why:
         assert trace.descriptions == descriptions
+    # the blocked messages, word for word
+    for src, message in blocked.items():
+        if src in trace.errors:
+            assert trace.errors[src] == message
     # insecure per source: exactly the insecure sources reached the registry API
     for src, is_insecure in insecure.items():
         if src in trace.events or f"{src} ok" in trace.events:
