@@ -19,7 +19,14 @@ from collections.abc import Iterable
 
 import attrs
 
-from regresolve._errors import InvalidConfig, InvalidReference, PlanError, RegresolveError
+from regresolve._config import _short_name_error
+from regresolve._errors import (
+    InvalidConfig,
+    InvalidReference,
+    PlanError,
+    RegresolveError,
+    ShortNameError,
+)
 from regresolve._grammar import NAME_TOTAL_LENGTH_MAX
 from regresolve._index import PrefixIndex
 from regresolve._model import Alias, RegistriesConf, Registry
@@ -305,8 +312,12 @@ class Resolver:
         Returns the alias (its ``value`` is "" when erased) or None.
 
         Raises:
+            ShortNameError: ``name`` is not a valid short name (Go validates it first).
             InvalidConfig: the user alias cache is corrupt.
         """
+        problem = _short_name_error(name)
+        if problem is not None:
+            raise ShortNameError(problem, name)
         ua = self._user_aliases
         if ua.error is not None:
             raise ua.error
