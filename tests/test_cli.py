@@ -565,3 +565,18 @@ def test_every_option_is_documented() -> None:
             )
 
     assert missing == []
+
+
+def test_openshift_subcommands_are_reachable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``regresolve openshift ...`` runs through the main command (exit codes shared)."""
+    missing = tmp_path / "missing.yaml"
+    code, text = run("openshift", "plan", str(missing), "docker.io/library/busybox:1")
+
+    assert code == 2
+    assert text == ""
+    assert str(missing) in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["openshift", "render", "--help"], out=io.StringIO())
+    assert exc.value.code == 0
