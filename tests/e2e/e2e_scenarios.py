@@ -96,6 +96,18 @@ def is_short(ref: str) -> bool:
     return not (sep and ("." in first or ":" in first or first == "localhost"))
 
 
+def drop_tag_if_digested(ref: str) -> str:
+    """What podman (libimage ``normalizeTaggedDigestedString``) does first: a reference with
+    both a tag and a digest loses the tag, for short and qualified names alike."""
+    name, at, digest = ref.partition("@")
+    if not at:
+        return ref
+    head, _, last = name.rpartition("/")
+    if ":" in last:
+        last = last[: last.index(":")]
+    return f"{head}/{last}@{digest}" if head else f"{last}@{digest}"
+
+
 def podman_candidate(ref: str) -> str:
     """The single candidate podman logs for a fully qualified reference.
 
@@ -1256,6 +1268,77 @@ unqualified-search-registries = ["127.0.0.2:5000"]
                 v523_error={"podman": ALIAS_ERRORS},
                 v523_contains='\n: invalid alias "',
                 load_error=True,
+            ),
+        ),
+    ),
+    Scenario(
+        name="rewrite-to-uppercase-path",
+        doc=(
+            "A location with an uppercase path rewrites to a non-canonical name: the plan fails"
+            " (uppercase is fine in a host, not in a path)."
+        ),
+        spec=("R-RW-4",),
+        main="""
+[[registry]]
+prefix = "127.0.0.1:5000/app"
+location = "127.0.0.2:5000/Upper"
+insecure = true
+""",
+        pulls=(
+            Pull(
+                "127.0.0.1:5000/app:1",
+                error="rewriting reference: invalid reference format: repository name must be"
+                " lowercase",
+            ),
+        ),
+    ),
+    Scenario(
+        name="digest-only-and-pull-from-mirror",
+        doc="mirror-by-digest-only and a per-mirror pull-from-mirror together are refused.",
+        spec=("R-CONF",),
+        main="""
+[[registry]]
+location = "127.0.0.1:5000"
+insecure = true
+mirror-by-digest-only = true
+
+[[registry.mirror]]
+location = "127.0.0.2:5000"
+insecure = true
+pull-from-mirror = "tag-only"
+""",
+        pulls=(
+            Pull(
+                "127.0.0.1:5000/app:1",
+                load_error=True,
+                error=(
+                    "cannot set mirror usage mirror-by-digest-only for the registry"
+                    ' ("127.0.0.1:5000") and pull-from-mirror for per-mirror ("127.0.0.2:5000")'
+                    " at the same time"
+                ),
+            ),
+        ),
+    ),
+    Scenario(
+        name="short-name-tag-and-digest",
+        doc=(
+            "A short name with a tag and a digest: podman drops the tag first, so every"
+            " candidate carries the digest only."
+        ),
+        spec=("R-PULL-4", "R-SN-3"),
+        main=SEARCH_TWO.format(mode=""),
+        serve=("127.0.0.3:5000/app",),
+        pulls=(
+            Pull(
+                "app:v1@D",
+                (
+                    "candidate 127.0.0.2:5000/app@D",
+                    "127.0.0.5:5000/cache/app@D",
+                    "127.0.0.2:5000/app@D",
+                    "candidate 127.0.0.3:5000/app@D",
+                    "127.0.0.3:5000/app@D ok",
+                ),
+                tools=("podman",),
             ),
         ),
     ),

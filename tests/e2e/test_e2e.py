@@ -42,6 +42,7 @@ from e2e_scenarios import (
     Pull,
     Scenario,
     d,
+    drop_tag_if_digested,
     expected_events,
     is_short,
     podman_candidate,
@@ -151,7 +152,9 @@ def predict(
     descriptions: list[str] = []
     if tool == "podman" and is_short(ref):
         try:
-            resolved = resolver.resolve_short_name(ref, mode=conf.effective_short_name_mode)
+            resolved = resolver.resolve_short_name(
+                drop_tag_if_digested(ref), mode=conf.effective_short_name_mode
+            )
         except regresolve.RegresolveError as err:
             return [], err.go_message, {}, [], {}
         candidates = [str(c.reference) for c in resolved.candidates]
