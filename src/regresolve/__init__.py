@@ -26,6 +26,7 @@ from regresolve._plan import PullPlan, PullSource, SkippedMirror
 # -- openshift / policy
 from regresolve._policy import InvalidPolicy, Policy, PolicyVerdict, parse_policy
 from regresolve._reference import Reference, is_short_name, parse_reference  # references
+from regresolve._reload import Reloader, watch
 from regresolve._resolve import Resolver
 from regresolve._shortnames import ShortNameCandidate, ShortNameResolution
 
@@ -46,6 +47,7 @@ __all__ = [
     "RegistriesConf",
     "Registry",
     "RegresolveError",
+    "Reloader",
     "Resolver",
     "ShortNameCandidate",
     "ShortNameError",
@@ -57,4 +59,5 @@ __all__ = [
     "load_config",
     "parse_policy",
     "parse_reference",
+    "watch",
 ]
