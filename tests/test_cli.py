@@ -198,6 +198,29 @@ def test_resolve_short_name_enforcing_fails() -> None:
     assert obj["sources"] == []
 
 
+def test_short_name_with_one_unplannable_candidate(tmp_path: Path) -> None:
+    """R-CONF-6.5: a trailing-slash mirror breaks candidate 1; podman moves on to candidate 2."""
+    conf = tmp_path / "r.conf"
+    conf.write_text(
+        'unqualified-search-registries = ["bad.example.com", "good.example.com"]\n'
+        '[[registry]]\nlocation = "bad.example.com"\n'
+        '[[registry.mirror]]\nlocation = "m.example.com/"\n'
+    )
+    code, text = run(
+        "resolve", "--json", "--config", str(conf), "--config-dir", str(tmp_path), "tool"
+    )
+    obj = json.loads(text)
+
+    assert code == 0
+    assert obj["error"] is None
+    assert obj["reference"] == "bad.example.com/tool:latest"
+    assert [c["error"] for c in obj["short_name"]["candidates"]] == [
+        "rewriting reference: invalid reference format",
+        None,
+    ]
+    assert [s["reference"] for s in obj["sources"]] == ["good.example.com/tool:latest"]
+
+
 def test_resolve_text() -> None:
     """The human listing numbers the sources and flags mirrors and blocks."""
     code, text = run(

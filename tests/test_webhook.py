@@ -288,6 +288,20 @@ def test_short_name_without_search_registries_is_denied() -> None:
     ) in response["status"]["message"]
 
 
+def test_short_name_allowed_while_one_candidate_works() -> None:
+    """Podman moves on when a candidate cannot be planned: allowed, with the ambiguity warning."""
+    conf = regresolve.RegistriesConf.from_toml(
+        'unqualified-search-registries = ["bad.example.com", "good.example.com"]\n'
+        '[[registry]]\nlocation = "bad.example.com"\n'
+        '[[registry.mirror]]\nlocation = "m.example.com/"\n',
+        path=PATH,
+    )
+    response = respond(admission(pod("tool")), regresolve.Resolver(conf))
+
+    assert response["allowed"] is True
+    assert "is ambiguous" in response["warnings"][0]
+
+
 def test_aliased_short_name_is_not_ambiguous(resolver: regresolve.Resolver) -> None:
     """R-SN-3 step 6: an alias gives exactly one candidate, in every mode."""
     response = respond(admission(pod("myapp:2")), resolver, mutate="qualify")

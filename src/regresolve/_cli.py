@@ -5,7 +5,8 @@ Exit codes (the same for every subcommand):
 * ``0``: success;
 * ``1``: a reference could not be planned: it does not parse, the docker transport refuses it
   (tag and digest together, a rewrite that yields an invalid reference), short-name resolution
-  fails, or every source of its plan is blocked, so the pull cannot succeed;
+  fails or none of its candidates can be planned, or every source is blocked, so the pull
+  cannot succeed;
 * ``2``: a usage error (argparse) or a configuration error (a file podman would refuse).
 
 The configuration options mirror podman's: with none, the files podman reads on this host
@@ -95,8 +96,21 @@ class ImagePlan:
 
     @property
     def failed(self) -> bool:
-        """True when podman could not even start pulling (an error, or no candidate plan)."""
-        return self.error is not None or any(c.error is not None for c in self.candidates)
+        """True when podman cannot start pulling: an error, or no candidate can be planned.
+
+        A short name whose first candidate cannot be planned is not a failure while another
+        candidate can: podman moves on to the next candidate.
+        """
+        return self.error is not None or all(c.plan is None for c in self.candidates)
+
+    @property
+    def failure(self) -> str | None:
+        """The Go error text when :attr:`failed` (the first candidate's error), else None."""
+        if self.error is not None:
+            return self.error
+        if self.failed:
+            return next((c.error for c in self.candidates if c.error is not None), None)
+        return None
 
     @property
     def sources(self) -> tuple[regresolve.PullSource, ...]:
@@ -193,12 +207,12 @@ def image_plan_to_dict(image: ImagePlan) -> dict[str, Any]:
     attempt of every candidate in order.
     """
     first = image.candidates[0] if image.candidates else None
-    error = image.error
-    if error is None:
-        error = next((c.error for c in image.candidates if c.error is not None), None)
+    error = image.failure
     out: dict[str, Any] = {
         "input": image.input,
-        "reference": None if first is None or first.plan is None else first.reference,
+        "reference": None
+        if first is None or (first.plan is None and not image.short_name)
+        else first.reference,
         "registry": None
         if first is None or first.plan is None
         else _registry_dict(first.plan.registry),

@@ -324,11 +324,9 @@ class _Verdict:
 
 
 def _judge(image: ImagePlan, policy: ImagePolicy | Policy | None, deny_ambiguous: bool) -> _Verdict:
-    if image.error is not None:
-        return _Verdict(image.error)
-    for cand in image.candidates:
-        if cand.error is not None:
-            return _Verdict(cand.error)
+    failure = image.failure
+    if failure is not None:
+        return _Verdict(failure)
     if image.all_blocked:
         blocked = next((s.blocked_error for s in reversed(image.sources) if s.blocked_error), None)
         return _Verdict(blocked or "every source is blocked")
