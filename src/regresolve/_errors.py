@@ -32,19 +32,19 @@ class RegresolveError(Exception):
         super().__init__(go_message if context is None else f"{go_message} ({context})")
 
 
-class InvalidReference(RegresolveError, ValueError):  # noqa: N818 - public name fixed by issue 2
+class InvalidReference(RegresolveError, ValueError):
     """An image reference that containers/image would reject.
 
     Attributes:
         input: the text that was parsed.
     """
 
-    def __init__(self, go_message: str, input: str, *, context: str | None = None) -> None:  # noqa: A002
+    def __init__(self, go_message: str, input: str, *, context: str | None = None) -> None:
         self.input = input
         super().__init__(go_message, context=context)
 
 
-class InvalidConfig(RegresolveError, ValueError):  # noqa: N818 - public name fixed by issue 3
+class InvalidConfig(RegresolveError, ValueError):
     """A registries.conf (or drop-in, or alias cache) that containers/image would refuse.
 
     Attributes:
@@ -68,7 +68,7 @@ class InvalidConfig(RegresolveError, ValueError):  # noqa: N818 - public name fi
         super().__init__(go_message, context=context)
 
 
-class PlanError(RegresolveError, ValueError):  # noqa: N818
+class PlanError(RegresolveError, ValueError):
     """A reference that parses but cannot be planned (podman fails before any network access).
 
     Examples: a tag and a digest together, or a rewrite through a location that does
@@ -83,7 +83,7 @@ class PlanError(RegresolveError, ValueError):  # noqa: N818
         super().__init__(go_message, context=context)
 
 
-class ShortNameError(RegresolveError, ValueError):  # noqa: N818
+class ShortNameError(RegresolveError, ValueError):
     """Short-name resolution failed the way ``pkg/shortnames.Resolve`` fails.
 
     Attributes:
