@@ -256,19 +256,25 @@ def our_alias(resolver: Resolver, name: str, strip: Any) -> dict[str, Any]:
     return {"value": alias.value or None, "origin": strip(alias.origin), "error": None}
 
 
-def check_case(  # noqa: PLR0917 - one differential comparison
-    oracle: Any,
-    case: ConfigCase,
-    refs: list[str],
-    names: list[str],
-    mode: str | None,
-    cache: str | None = None,
-) -> None:
+def oracle_request(
+    case: ConfigCase, refs: list[str], names: list[str], mode: str | None
+) -> dict[str, Any]:
     extra: dict[str, Any] = {"refs": refs, "short_names": names, "local_names": names}
     extra["find"] = refs[:8]
     if mode is not None:
         extra["short_name_mode"] = mode
-    answer = oracle.request(case.oracle_request(**extra))
+    return case.oracle_request(**extra)
+
+
+def compare_with_answer(  # noqa: PLR0917 - one differential comparison
+    case: ConfigCase,
+    cache: str | None,
+    refs: list[str],
+    names: list[str],
+    mode: str | None,
+    answer: dict[str, Any],
+) -> None:
+    """Load the case as the oracle did and compare every plan, name and lookup with ``answer``."""
     with tempfile.TemporaryDirectory(prefix="regresolve-") as tmp:
         root = Path(tmp) / "R"
         case.materialize(root)
@@ -283,6 +289,10 @@ def check_case(  # noqa: PLR0917 - one differential comparison
             assert answer["error"] is not None
             return  # loading errors are compared in test_config_oracle.py
         assert answer["error"] is None, answer["error"]
+        assert (strip(conf.path), strip(conf.dir_path)) == (
+            answer["config_path"],
+            answer["config_dir_path"],
+        )
         user: tuple[Alias, ...] | InvalidConfig = ()
         if cache is not None:
             try:
@@ -306,6 +316,18 @@ def check_case(  # noqa: PLR0917 - one differential comparison
     PAIRS["short_names"] += len(names)
     PAIRS["local_names"] += len(names)
     PAIRS["find"] += min(8, len(refs))
+
+
+def check_case(  # noqa: PLR0917 - one differential comparison
+    oracle: Any,
+    case: ConfigCase,
+    refs: list[str],
+    names: list[str],
+    mode: str | None,
+    cache: str | None = None,
+) -> None:
+    answer = oracle.request(oracle_request(case, refs, names, mode))
+    compare_with_answer(case, cache, refs, names, mode, answer)
 
 
 SETTINGS = settings(
