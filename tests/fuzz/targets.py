@@ -1,0 +1,167 @@
+"""Fuzz targets: one function per public entry point that reads untrusted text.
+
+Each target takes raw bytes and exercises the public API the way a webhook or the CLI
+would.  The property: every exception that escapes is a :class:`regresolve.RegresolveError`
+(the documented, typed errors), and nothing hangs (run.py bounds each input's time).  Any
+other exception propagates and is a finding.
+
+The targets are plain functions so that ``tests/test_fuzz_corpus.py`` replays the corpus
+through exactly the same code without atheris.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from regresolve import (
+    RegistriesConf,
+    RegresolveError,
+    Resolver,
+    is_short_name,
+    parse_reference,
+)
+from regresolve._config import parse_alias_cache
+
+# A configuration with the shapes that make planning interesting: wildcards, mirrors,
+# digest-only mirrors, a blocked entry, rewrites to a different path, aliases.
+_BASE_CONF = """\
+unqualified-search-registries = ["docker.io", "quay.io"]
+short-name-mode = "permissive"
+[aliases]
+"fedora" = "registry.fedoraproject.org/fedora"
+[[registry]]
+prefix = "*.example.com"
+location = "mirror.example.net/ex"
+[[registry.mirror]]
+location = "m1.example.org"
+[[registry.mirror]]
+location = "m2.example.org/a/b"
+pull-from-mirror = "digest-only"
+[[registry]]
+prefix = "docker.io/library"
+location = "internal.example.com/dockerhub"
+[[registry.mirror]]
+location = "blocked.example.com/lib"
+[[registry]]
+location = "blocked.example.com"
+blocked = true
+[[registry]]
+location = "quay.io"
+mirror-by-digest-only = true
+[[registry.mirror]]
+location = "localhost:5000/quay"
+insecure = true
+"""
+_BASE = Resolver(RegistriesConf.from_toml(_BASE_CONF), cache_size=0)
+_SEP = b"\x00\x00"  # splits one input into several files
+
+
+def _text(data: bytes) -> str:
+    # surrogateescape: invalid UTF-8 becomes lone surrogates, which JSON (a webhook's
+    # AdmissionReview) can carry too.
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _plan_some(resolver: Resolver, refs: list[str]) -> None:
+    for r in refs:
+        try:
+            plan = resolver.plan(r)
+        except RegresolveError:
+            continue
+        plan.to_dict()
+        plan.explain()
+    for name in ("fedora", "busybox", "library/busybox:1"):
+        with contextlib.suppress(RegresolveError):
+            resolver.resolve_short_name(name)
+
+
+def target_reference(data: bytes) -> None:
+    """parse_reference (normalized and not), is_short_name, and a plan against _BASE."""
+    text = _text(data)
+    for normalize in (True, False):
+        try:
+            ref = parse_reference(text, normalize=normalize)
+        except RegresolveError:
+            continue
+        str(ref)
+        _ = (ref.name, ref.domain, ref.path, ref.tag, ref.digest)
+        if normalize:
+            _ = ref.familiar
+            ref.with_default_tag()
+    with contextlib.suppress(RegresolveError):  # documented: InvalidReference if unparseable
+        is_short_name(text)
+    _plan_some(_BASE, [text])
+    with contextlib.suppress(RegresolveError):
+        _BASE.find_registry(text)
+
+
+def _conf_then_plan(conf: RegistriesConf) -> None:
+    resolver = Resolver(conf, cache_size=0)
+    _plan_some(resolver, ["busybox", "docker.io/library/busybox:latest", "a.example.com/x/y@sha256:"
+                          + "a" * 64, "quay.io/ns/img:1", "localhost/x"])  # fmt: skip
+    try:
+        text = conf.to_toml()
+    except RegresolveError:
+        return
+    # The round trip must load (a failure here is a finding: to_toml wrote what we refuse).
+    RegistriesConf.from_toml(text)
+
+
+def target_config(data: bytes) -> None:
+    """RegistriesConf.from_toml on one file (v2, v1, aliases), then planning and to_toml."""
+    try:
+        conf = RegistriesConf.from_toml(_text(data), path="/fuzz/registries.conf")
+    except RegresolveError:
+        return
+    _conf_then_plan(conf)
+
+
+def target_dropins(data: bytes) -> None:
+    """A main file and up to three drop-ins (split on two NUL bytes), merged."""
+    parts = [_text(p) for p in data.split(_SEP)]
+    main, rest = parts[0], parts[1:4]
+    dropins = {f"{i:02d}-fuzz.conf": t for i, t in enumerate(rest)}
+    try:
+        conf = RegistriesConf.from_toml(
+            main, dropins, path="/fuzz/registries.conf", dropin_dir="/fuzz/registries.conf.d"
+        )
+    except RegresolveError:
+        return
+    _conf_then_plan(conf)
+
+
+def target_alias_cache(data: bytes) -> None:
+    """The machine-written alias cache, then a resolver that consults it."""
+    try:
+        aliases = parse_alias_cache(_text(data), "/fuzz/short-name-aliases.conf")
+    except RegresolveError:
+        return
+    resolver = Resolver(_BASE.conf, cache_size=0, user_aliases=aliases)
+    for a in aliases[:8]:
+        with contextlib.suppress(RegresolveError):
+            resolver.resolve_short_name(a.name)
+
+
+def target_openshift(data: bytes) -> None:
+    """OpenShift objects (YAML/JSON as ``oc get`` prints them), rendering, node planning."""
+    from regresolve.openshift import objects_from_text, plan_on_node, render
+
+    try:
+        objs = objects_from_text(_text(data), path="/fuzz/objects.yaml")
+        files = render(objs, release_image="quay.io/openshift-release-dev/ocp-release@sha256:"
+                       + "0" * 64)  # fmt: skip
+    except RegresolveError:
+        return
+    for image in ("quay.io/ns/img:1", "registry.example.com/a/b@sha256:" + "1" * 64):
+        with contextlib.suppress(RegresolveError):
+            plan_on_node(files, image)
+
+
+TARGETS: dict[str, Callable[[bytes], None]] = {
+    "reference": target_reference,
+    "config": target_config,
+    "dropins": target_dropins,
+    "alias_cache": target_alias_cache,
+    "openshift": target_openshift,
+}
