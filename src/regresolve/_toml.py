@@ -135,17 +135,17 @@ def fold(key: str) -> str:
 # -- fast path ----------------------------------------------------------------------------
 
 _STR: Final = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"' + r"|'[^'\x00-\x08\x0a-\x1f\x7f]*'"
-_LINE_RE: Final = re.compile(
-    r"[ \t]*(?:"
+# One line of the subset; MULTILINE so ``findall`` runs over the whole text in C.  Quoted
+# keys and strings keep their quotes so that "" is told apart from a missing group.
+_LINES_RE: Final = re.compile(
+    r"^[ \t]*(?:"
     r"\[\[[ \t]*([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)[ \t]*\]\]"  # 1: [[a]] / [[a.b]]
     r"|\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]"  # 2: [a]
-    r"|(?:([A-Za-z0-9_-]+)|\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\""  # 3, 4: key, "key"
-    r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)')[ \t]*=[ \t]*"  # 5: 'key'
-    r"(?:\"([^\"\\\x00-\x08\x0a-\x1f\x7f]*)\"|(true|false)"  # 6: "string", 7: bool
-    r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)'"  # 8: 'string'
-    r"|(\[[ \t]*(?:(?:" + _STR + r")[ \t]*,[ \t]*)*(?:(?:" + _STR + r")[ \t]*,?[ \t]*)?\]))"  # 9
-    r")?[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?",
-    re.ASCII,
+    r"|([A-Za-z0-9_-]+|" + _STR + r")[ \t]*=[ \t]*"  # 3: key, "key", 'key'
+    r"(?:(" + _STR + r")|(true|false)"  # 4: string, 5: bool
+    r"|(\[[ \t]*(?:(?:" + _STR + r")[ \t]*,[ \t]*)*(?:(?:" + _STR + r")[ \t]*,?[ \t]*)?\]))"  # 6
+    r")?[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?$",
+    re.ASCII | re.MULTILINE,
 )
 _ARR_ITEM_RE: Final = re.compile(
     r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"' + r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)'", re.ASCII
@@ -160,30 +160,26 @@ def _fast_loads(text: str) -> dict[str, Any] | None:
         if text.count("\r") != text.count("\r\n"):
             return None
         text = text.replace("\r\n", "\n")
+    lines = _LINES_RE.findall(text)
+    if len(lines) != text.count("\n") + 1:
+        return None  # some line is outside the subset
     top: dict[str, Any] = {}
     cur = top
     aot_top: set[str] = set()  # top-level keys created by [[x]]
     aot_child: set[tuple[int, str]] = set()  # (id(parent table), key) created by [[x.y]]
-    fullmatch = _LINE_RE.fullmatch
     items = _ARR_ITEM_RE.findall
-    for line in text.split("\n"):
-        m = fullmatch(line)
-        if m is None:
-            return None
-        aot, tbl, bkey, qkey, lkey, sval, bval, lval, arr = m.groups()
-        key = bkey if bkey is not None else qkey if qkey is not None else lkey
-        if key is not None:
+    for aot, tbl, raw_key, sval, bval, arr in lines:
+        if raw_key:
+            key = raw_key[1:-1] if raw_key[0] in "\"'" else raw_key
             if key in cur:
                 return None
-            if sval is not None:
-                cur[key] = sval
-            elif bval is not None:
+            if sval:
+                cur[key] = sval[1:-1]
+            elif bval:
                 cur[key] = bval == "true"
-            elif lval is not None:
-                cur[key] = lval
             else:
                 cur[key] = [a or b for a, b in items(arr)]
-        elif aot is not None:
+        elif aot:
             if "." in aot:
                 parent_key, child = aot.split(".")
                 if parent_key not in aot_top:
@@ -206,7 +202,7 @@ def _fast_loads(text: str) -> dict[str, Any] | None:
                     top[aot] = [{}]
                     aot_top.add(aot)
                 cur = top[aot][-1]
-        elif tbl is not None:
+        elif tbl:
             if tbl in top:
                 return None
             cur = top[tbl] = {}
