@@ -387,10 +387,13 @@ def _decode(doc: dict[str, Any]) -> _Decoded:
 # -- v1 (R-V1) ----------------------------------------------------------------------------
 
 
+_SCHEMES: Final = ("http://", "https://")
+
+
 def _parse_location(s: str) -> str:
     """Go ``parseLocation`` (R-CONF-5)."""
     trimmed = s.rstrip("/")
-    if trimmed.startswith(("http://", "https://")):
+    if trimmed.startswith(_SCHEMES):
         raise _Fail(f"invalid location '{s}': URI schemes are not supported")
     return trimmed
 
@@ -428,9 +431,11 @@ def _post_process(dec: _Decoded, path: str) -> list[Registry]:
     kept: dict[str, Registry] = {}
     first_index: dict[str, int] = {}
     for i, (raw_prefix, raw_location, insecure, pfm, mirrors, blocked, mbdo) in enumerate(raw):
-        entry = f"registry[{i}]" if not v1 else f"registries[{i}]"
         try:
-            location = _parse_location(raw_location)
+            # parseLocation, inlined: this loop runs once per [[registry]].
+            location = raw_location.rstrip("/")
+            if location.startswith(_SCHEMES):
+                raise _Fail(f"invalid location '{raw_location}': URI schemes are not supported")
             if raw_prefix == "":
                 if location == "":
                     raise _Fail("invalid condition: both location and prefix are unset")
@@ -450,7 +455,9 @@ def _post_process(dec: _Decoded, path: str) -> list[Registry]:
                 try:
                     # Go 5.34.2 validates a trimmed *copy*: the stored location keeps its
                     # trailing "/" (R-CONF-6.5); messages show the trimmed one.
-                    trimmed = _parse_location(mloc)
+                    trimmed = mloc.rstrip("/")
+                    if trimmed.startswith(_SCHEMES):
+                        raise _Fail(f"invalid location '{mloc}': URI schemes are not supported")
                     if trimmed == "":
                         raise _Fail("invalid condition: mirror location is unset")
                     if mbdo and mpfm != "":
@@ -465,11 +472,11 @@ def _post_process(dec: _Decoded, path: str) -> list[Registry]:
                             f" for mirror {go_quote(trimmed)}"
                         )
                 except _Fail as e:
-                    e.entry = f"{entry}.mirror[{j}]"
+                    e.entry = f"registry[{i}].mirror[{j}]"
                     raise
         except _Fail as e:
             if e.entry is None:
-                e.entry = entry
+                e.entry = f"registry[{i}]" if not v1 else f"registries[{i}]"
             raise
         checked.append((prefix, location, insecure, blocked))
         groups.setdefault(location or prefix, []).append(i)
