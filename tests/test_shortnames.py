@@ -318,3 +318,26 @@ def test_lookup_alias_validates_name() -> None:
     with pytest.raises(ShortNameError) as info:
         r.lookup_alias("a.com/foo")
     assert info.value.go_message == 'invalid short name "a.com/foo": must not contain registry'
+
+
+def test_alias_lookup_is_literal() -> None:
+    """SPEC R-SN-3 step 5: `library/foo` does not hit the alias `foo`."""
+    conf = RegistriesConf.from_toml(
+        'unqualified-search-registries = ["q.io"]\n[aliases]\n"foo" = "a.com/foo"\n', path="/r"
+    )
+    r = Resolver(conf)
+    assert values(r, "foo") == ["a.com/foo:latest"]
+    assert values(r, "library/foo") == ["q.io/library/foo:latest"]
+
+
+def test_search_entries_keep_their_case() -> None:
+    """SPEC R-SN-3 step 7, surprise 15: `Docker.IO` is not normalized; `docker.io` is."""
+    conf = RegistriesConf.from_toml(
+        'unqualified-search-registries = ["Docker.IO", "docker.io", "index.docker.io"]\n',
+        path="/r",
+    )
+    assert values(Resolver(conf), "foo") == [
+        "Docker.IO/foo:latest",
+        "docker.io/library/foo:latest",
+        "docker.io/library/foo:latest",
+    ]
