@@ -36,6 +36,9 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    # Look for the short-name alias cache below HOME, as for a rootless user, rather than in
+    # the machine's /var/cache/containers (podman's own switch for this).
+    monkeypatch.setenv("_CONTAINERS_ROOTLESS_UID", "1000")
 
 
 def run(*argv: str) -> tuple[int, str]:

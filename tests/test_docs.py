@@ -165,6 +165,8 @@ def make_scratch(tmp_path: Path) -> dict[str, Any]:
         if k not in ("CONTAINERS_REGISTRIES_CONF", "REGISTRIES_CONFIG_PATH", "XDG_CACHE_HOME")
     }
     env["HOME"] = str(home)
+    # The short-name alias cache below HOME too, not in the machine's /var/cache/containers.
+    env["_CONTAINERS_ROOTLESS_UID"] = "1000"
     env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT / "src"), env.get("PYTHONPATH", "")) if p

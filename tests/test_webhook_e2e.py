@@ -142,6 +142,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     env = dict(os.environ)
     env.pop("CONTAINERS_REGISTRIES_CONF", None)
+    env.pop("XDG_CACHE_HOME", None)
+    env["_CONTAINERS_ROOTLESS_UID"] = "1000"  # the alias cache below --home, not /var/cache
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT / "src"), env.get("PYTHONPATH", "")) if p
     )
