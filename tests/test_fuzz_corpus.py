@@ -8,6 +8,8 @@ as a strict xfail.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,8 +21,20 @@ CORPUS = Path(__file__).resolve().parent / "fuzz" / "corpus"
 # Generous "does not hang" bound for one corpus input (the slowest seed takes milliseconds).
 HANG_SECONDS = 10.0
 
-# file name -> why it still fails (routed to the owner of the code); strict xfail.
-KNOWN: dict[str, str] = {}
+_HANG_TOML = (
+    "hang in regresolve._toml._Scanner._value: a '}' directly inside an array is never "
+    "consumed, and the redefinition scanner (go_redefinition) runs whenever tomllib reports "
+    "'Cannot overwrite a value'; minimal input 'a = 1\\na = 2\\nb = [}\\n'"
+)
+# file name -> why it still fails (routed to the owner of the code); strict xfail.  These run
+# in a subprocess with a time limit, since a hang cannot be interrupted in-process.
+KNOWN: dict[str, str] = {
+    "timeout-minimal-redefinition-then-brace-in-array": _HANG_TOML,
+    "timeout-64036fb36a57df0388e841f23e04b08685434f37": _HANG_TOML,
+    "timeout-81b5104a9f506519955e2155028b0347f5496274": _HANG_TOML,
+    "timeout-96d3c4d52abb5c40302bdc8321e66d5a97bc9b6e": _HANG_TOML,
+}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cases() -> list[object]:
@@ -44,7 +58,24 @@ def test_corpus_is_present() -> None:
 
 @pytest.mark.parametrize(("target", "path"), _cases())
 def test_replay(target: str, path: Path) -> None:
+    if path.name in KNOWN:
+        _replay_in_subprocess(target, path)
+        return
     data = path.read_bytes()
     t0 = time.monotonic()
     TARGETS[target](data)
     assert time.monotonic() - t0 < HANG_SECONDS
+
+
+def _replay_in_subprocess(target: str, path: Path) -> None:
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from fuzz.targets import TARGETS\n"
+        "TARGETS[sys.argv[3]](open(sys.argv[4], 'rb').read())\n"
+    )
+    args = [sys.executable, "-c", code, str(ROOT / "tests"), str(ROOT / "src"), target, str(path)]
+    try:
+        proc = subprocess.run(args, check=False, capture_output=True, text=True, timeout=4)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"{path.name}: still running after 4 s") from None
+    assert proc.returncode == 0, proc.stderr[-2000:]
