@@ -29,7 +29,14 @@ pytestmark = pytest.mark.oracle
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST = "sha256:" + "c" * 64
-EXAMPLES = int(os.environ.get("REGRESOLVE_CLI_ORACLE_EXAMPLES", "60"))
+# REGRESOLVE_CLI_ORACLE_EXAMPLES sets the number of generated configurations; CI
+# (REGRESOLVE_ORACLE_EXAMPLES=ci) runs 200, a developer's default run 60.
+EXAMPLES = int(
+    os.environ.get(
+        "REGRESOLVE_CLI_ORACLE_EXAMPLES",
+        "200" if os.environ.get("REGRESOLVE_ORACLE_EXAMPLES") == "ci" else "60",
+    )
+)
 
 #: Fully qualified references that fall under the generated prefixes in many ways.
 QUALIFIED = sorted(

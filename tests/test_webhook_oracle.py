@@ -24,7 +24,14 @@ from test_cli_oracle import QUALIFIED
 
 pytestmark = pytest.mark.oracle
 
-EXAMPLES = int(os.environ.get("REGRESOLVE_CLI_ORACLE_EXAMPLES", "60"))
+# REGRESOLVE_CLI_ORACLE_EXAMPLES sets the number of generated configurations; CI
+# (REGRESOLVE_ORACLE_EXAMPLES=ci) runs 200, a developer's default run 60.
+EXAMPLES = int(
+    os.environ.get(
+        "REGRESOLVE_CLI_ORACLE_EXAMPLES",
+        "200" if os.environ.get("REGRESOLVE_ORACLE_EXAMPLES") == "ci" else "60",
+    )
+)
 
 
 def review_of(images: list[str]) -> dict[str, Any]:
