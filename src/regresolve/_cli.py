@@ -329,21 +329,28 @@ def _cmd_resolve(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_UNPLANNABLE if any(p.failed or p.all_blocked for p in plans) else EXIT_OK
 
 
+def _show(text: str) -> str:
+    """User input as it is safe to print on a terminal: escaped when unprintable, "" if empty."""
+    if text and text.isprintable():
+        return text
+    return json.dumps(text)
+
+
 def _write_resolve_text(image: ImagePlan, out: TextIO) -> None:
     if image.error is not None:
-        out.write(f"{image.input}: error: {image.detail}\n")
+        out.write(f"{_show(image.input)}: error: {image.detail}\n")
         return
     if image.short_name:
         count = len(image.candidates)
         out.write(
-            f"{image.input}: short name, {count} candidate{'s' if count != 1 else ''}"
+            f"{_show(image.input)}: short name, {count} candidate{'s' if count != 1 else ''}"
             f" (short-name-mode {image.mode})\n"
         )
     n = 0
     for cand in image.candidates:
         indent = "  " if image.short_name else ""
         if not image.short_name and cand.plan is None:
-            out.write(f"{image.input}: error: {cand.detail}\n")
+            out.write(f"{_show(image.input)}: error: {cand.detail}\n")
             continue
         if image.short_name:
             out.write(f"  {cand.reference}: {cand.description}\n")
@@ -370,7 +377,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     image = plan_image(resolver, args.ref, short_name_mode=args.short_name_mode)
     out.write(_describe_files(conf))
     if image.error is not None:
-        out.write(f"\n{image.input}: {image.detail}\n")
+        out.write(f"\n{_show(image.input)}: {image.detail}\n")
         return EXIT_UNPLANNABLE
     if image.short_name:
         count = len(image.candidates)
@@ -389,7 +396,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         if image.short_name:
             out.write(f"Candidate {i}: {cand.reference}\n")
         if cand.plan is None:
-            out.write(f"{cand.reference}: {cand.detail}\n")
+            out.write(f"{_show(cand.reference)}: {cand.detail}\n")
             continue
         text = cand.plan.explain()
         out.write(text if text.endswith("\n") else text + "\n")
