@@ -606,3 +606,13 @@ def test_openshift_subcommands_are_reachable(
     with pytest.raises(SystemExit) as exc:
         main(["openshift", "render", "--help"], out=io.StringIO())
     assert exc.value.code == 0
+
+
+def test_unprintable_input_is_escaped() -> None:
+    """Terminal control characters in a reference are never echoed raw."""
+    code, text = run("resolve", "--root", "/nonexistent", "x\x1b[2J", "")
+
+    assert code == 1
+    assert text == (
+        '"x\\u001b[2J": error: invalid reference format\n"": error: invalid reference format\n'
+    )
