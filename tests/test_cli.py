@@ -610,9 +610,9 @@ def test_openshift_subcommands_are_reachable(
 
 def test_unprintable_input_is_escaped() -> None:
     """Terminal control characters in a reference are never echoed raw."""
-    code, text = run("resolve", "--root", "/nonexistent", "x\x1b[2J", "")
+    code, text = run("resolve", "--root", "/nonexistent", "x\x1b[2m", "")
 
     assert code == 1
     assert text == (
-        '"x\\u001b[2J": error: invalid reference format\n"": error: invalid reference format\n'
+        '"x\\u001b[2m": error: invalid reference format\n"": error: invalid reference format\n'
     )
