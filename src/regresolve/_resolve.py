@@ -181,7 +181,10 @@ class Resolver:
         self.conf = conf
         self._index = PrefixIndex(conf.registries)
         self._any_blocked = any(r.blocked for r in conf.registries)
-        self._compiled = {id(r): _Compiled(r) for r in conf.registries}
+        # Per-entry data is compiled on an entry's first use, so that building a Resolver for
+        # 100,000 entries costs only the index.  Two threads compiling the same entry at once
+        # build equal objects; either may win, both are correct.
+        self._compiled: dict[int, _Compiled] = {}
         self._any_blocked = any(r.blocked for r in conf.registries)
         self._paths = f"{conf.path} or {conf.dir_path}"
         self._cache: dict[str, PullPlan] = {}
@@ -246,7 +249,9 @@ class Resolver:
             return PullPlan(
                 text, ref, None, (make_source(full, full, False, False, "", None, None),)
             )
-        comp = self._compiled[id(reg)]
+        comp = self._compiled.get(id(reg))
+        if comp is None:
+            comp = self._compiled[id(reg)] = _Compiled(reg)
         if digest is not None:
             endpoints, skipped = comp.digest_endpoints, comp.digest_skipped
         else:
