@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -223,3 +225,52 @@ def test_resolver_find_registry_uses_index() -> None:
     assert r.find_registry("b.a.com/x") is regs[0]
     assert r.find_registry("c.b.a.com/x") is regs[0]
     assert r.find_registry("a.com/x") is None
+
+
+class _CountingDict(dict[str, Any]):
+    """A dict that counts lookups through ``get`` (the index's only access on the hot path)."""
+
+    probes = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        type(self).probes += 1
+        return super().get(key, default)
+
+
+def _probes(n: int, probes: list[str]) -> tuple[int, list[Registry | None]]:
+    regs = [
+        Registry(prefix=f"r{i}.example.com/ns{i}", location=f"m{i}.example.net") for i in range(n)
+    ]
+    regs += [
+        Registry(prefix="*.example.com", location="w.example.net"),
+        Registry(prefix="quay.io", location="quay.io"),
+    ]
+    regs.sort(key=lambda r: r.prefix)
+    idx = PrefixIndex(regs)
+    idx._literal = _CountingDict(idx._literal)
+    idx._wild = _CountingDict(idx._wild)
+    _CountingDict.probes = 0
+    found = [idx.find(s) for s in probes]
+    assert found == [go_scan(regs, s) for s in probes[:3]] + found[3:]
+    return _CountingDict.probes, found
+
+
+def test_lookup_cost_does_not_grow_with_entries() -> None:
+    """Issue 4: dict probes per lookup are bounded by the input, at 10 or 100,000 entries."""
+    probes = [
+        "r5.example.com/ns5/app",
+        "x.y.example.com:5000/a/b/c",
+        "quay.io/org/app",
+        "docker.io/library/busybox",
+        "r7.example.com/other/app",
+    ]
+    small, found_small = _probes(10, probes)
+    large, found_large = _probes(100_000, probes)
+    # At most one literal probe per possible boundary and one wildcard probe per '.' of the
+    # host: a bound set by the inputs alone, whatever the number of entries.
+    bound = sum(sum(s.count(c) for c in "/:@") + 1 + s.split("/", 1)[0].count(".") for s in probes)
+    assert small <= bound
+    assert large <= bound
+    assert [r.prefix if r else None for r in found_small] == [
+        r.prefix if r else None for r in found_large
+    ]
