@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from regresolve._errors import InvalidReference, PlanError, ShortNameError
+from regresolve._errors import InvalidConfig, InvalidReference, PlanError, ShortNameError
 from regresolve._grammar import go_quote
 from regresolve._model import Alias
 from regresolve._plan import PullPlan
@@ -123,10 +123,8 @@ def resolve(resolver: Resolver, name: str, *, mode: str | None = None) -> ShortN
     repo = ref.name  # the raw (unnormalized) repository, e.g. "library/foo"
     try:
         alias = resolver.lookup_alias(repo)
-    except ShortNameError:
-        raise
-    except Exception as e:  # InvalidConfig from a corrupt user cache
-        raise ShortNameError(getattr(e, "go_message", str(e)), name) from None
+    except InvalidConfig as e:  # a corrupt user alias cache: Go returns its error as is
+        raise ShortNameError(e.go_message, name) from None
     if alias is not None and alias.value:
         target = _with_alias(alias, ref.tag, ref.digest)
         desc = f"Resolved {go_quote(repo)} as an alias ({alias.origin})"
@@ -174,8 +172,8 @@ def resolve_locally(resolver: Resolver, name: str) -> tuple[Reference, ...]:
     out: list[Reference] = []
     try:
         alias = resolver.lookup_alias(ref.name)
-    except Exception as e:  # InvalidConfig from a corrupt user cache
-        raise ShortNameError(getattr(e, "go_message", str(e)), name) from None
+    except InvalidConfig as e:  # a corrupt user alias cache: Go returns its error as is
+        raise ShortNameError(e.go_message, name) from None
     if alias is not None and alias.value:
         out.append(_with_alias(alias, ref.tag, ref.digest))
     out.extend(
