@@ -14,6 +14,7 @@ import errno
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -65,10 +66,19 @@ class _FileError(Exception):
 def _read(path: str) -> str:
     """Read a file as Go's ``toml.DecodeFile`` does (open, then read everything)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (Go's open would; a webhook
+        # must never hang, so this is a deliberate deviation, docs/compat.md).
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as e:
         raise _FileError(_go_os_error("open", path, e), missing=e.errno == errno.ENOENT) from None
     try:
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            os.close(fd)
+            raise _FileError(
+                f"read {path}: not a regular file (a FIFO, socket or device)", missing=False
+            )
+        os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as f:
             data = f.read()
     except OSError as e:
@@ -81,6 +91,21 @@ def _read(path: str) -> str:
         raise _FileError(
             f"toml: line {line}: invalid UTF-8 byte: 0x{bad:02x}", missing=False
         ) from None
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file for the other parts of regresolve (OpenShift objects, bases).
+
+    Same rules as the configuration files: never blocks on a FIFO, names the path.
+
+    Raises:
+        OSError: with a message naming the path (``open <path>: ...``, ``read <path>: ...``,
+            or the UTF-8 problem).
+    """
+    try:
+        return _read(os.fspath(path))
+    except _FileError as e:
+        raise OSError(e.message) from None
 
 
 def _join(*parts: str) -> str:

@@ -388,7 +388,10 @@ class _Scanner:
                 if s[self.i] == ",":
                     self.i += 1
                     continue
+                start = self.i
                 self._value(path)
+                if self.i == start:  # a stray "}" or "#": skip it to guarantee progress
+                    self.i += 1
         elif c == "{":
             self.i += 1
             seen: set[str] = set()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from regresolve._errors import RegresolveError
+from regresolve._files import read_text
 from regresolve.openshift._files import load_objects, write_node_files
 from regresolve.openshift._plan import plan_on_node
 from regresolve.openshift._render import NodeFiles, render
@@ -29,8 +30,7 @@ EXIT_USAGE = 2
 def _read(path: str | None) -> str | None:
     if path is None:
         return None
-    with open(path, encoding="utf-8") as f:
-        return f.read()
+    return read_text(path)
 
 
 def _render_from(args: argparse.Namespace) -> NodeFiles:

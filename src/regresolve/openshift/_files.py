@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 
 from regresolve._atomic import write_atomic
+from regresolve._files import read_text
 from regresolve.openshift._objects import (
     ClusterImageObjects,
     InvalidOpenShiftObject,
@@ -47,9 +48,8 @@ def load_objects(*paths: str | os.PathLike[str]) -> ClusterImageObjects:
     res = ClusterImageObjects()
     for path in _expand(paths):
         try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as e:
+            text = read_text(path)
+        except OSError as e:
             raise InvalidOpenShiftObject(f"cannot read {path}: {e}", path=path) from e
         res = res.merged_with(objects_from_text(text, path=path))
     return res
