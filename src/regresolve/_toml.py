@@ -51,7 +51,17 @@ class TomlSyntaxError(Exception):
         """The text after Go's ``loading ... "<path>": `` prefix."""
         if self.go and self.message.startswith("("):
             return f"toml: line {self.line} {self.message}"
+        if self.line == 0:
+            return f"toml: {self.message}"
         return f"toml: line {self.line}: {self.message}"
+
+
+# A document nested deeper than Python's recursion limit allows.  Go's decoder has no such
+# limit; this is a deliberate deviation (docs/compat.md): a clear error instead of a crash.
+TOO_DEEP = (
+    "arrays or inline tables are nested too deeply "
+    "(regresolve refuses this; containers/image would parse it)"
+)
 
 
 # -- Go text helpers ----------------------------------------------------------------------
@@ -214,6 +224,13 @@ _POS_RE: Final = re.compile(r"\(at line (\d+), column \d+\)$|\(at end of documen
 
 def loads(text: str) -> dict[str, Any]:
     """TOML text -> dict; raises :class:`TomlSyntaxError` for an invalid document."""
+    try:
+        return _loads(text)
+    except RecursionError:
+        raise TomlSyntaxError(TOO_DEEP, 0) from None
+
+
+def _loads(text: str) -> dict[str, Any]:
     if text.startswith("\ufeff"):  # BurntSushi skips a UTF-8 byte order mark
         text = text[1:]
     fast = _fast_loads(text)
@@ -494,5 +511,5 @@ def key_lines(text: str) -> dict[str, tuple[int, bool]]:
     """``go_key(path) -> (line, defined_by_array_table_header)`` as BurntSushi records them."""
     try:
         return _Scanner(text).run()
-    except (IndexError, ValueError):  # pragma: no cover - defensive; documents are valid
+    except (IndexError, ValueError, RecursionError):  # pragma: no cover - defensive
         return {}

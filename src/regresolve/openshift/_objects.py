@@ -330,8 +330,17 @@ def objects_from_text(text: str, *, path: str = "") -> ClusterImageObjects:
     """Parse ``oc get -o yaml`` / ``-o json`` output (several YAML documents allowed).
 
     JSON needs nothing beyond the standard library.  YAML needs PyYAML, imported only when
-    the text is not JSON; without it an :class:`InvalidOpenShiftObject` says so.
+    the text is not JSON; without it an :class:`InvalidOpenShiftObject` says so.  YAML
+    anchors and aliases are refused (``oc`` never writes them, and expanding them is the
+    "billion laughs" attack), and so is nesting deeper than the parsers can recurse.
     """
+    try:
+        return _objects_from_text(text, path)
+    except RecursionError:
+        raise InvalidOpenShiftObject("objects are nested too deeply", path=path) from None
+
+
+def _objects_from_text(text: str, path: str) -> ClusterImageObjects:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
@@ -346,8 +355,18 @@ def objects_from_text(text: str, *, path: str = "") -> ClusterImageObjects:
             "without it",
             path=path,
         ) from None
+
+    class _NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases are not supported", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
     try:
-        docs: Sequence[Any] = list(yaml.safe_load_all(text))
+        docs: Sequence[Any] = list(yaml.load_all(text, Loader=_NoAliasLoader))
     except yaml.YAMLError as e:
         raise InvalidOpenShiftObject(f"invalid YAML: {e}", path=path) from e
     return objects_from_data([d for d in docs if d is not None], path=path)
