@@ -63,6 +63,10 @@ class _FileError(Exception):
         self.missing = missing
 
 
+#: The largest file regresolve reads (a 100,000-entry registries.conf is about 25 MiB).
+MAX_FILE_SIZE: Final = 256 << 20
+
+
 def _read(path: str) -> str:
     """Read a file as Go's ``toml.DecodeFile`` does (open, then read everything)."""
     try:
@@ -73,14 +77,19 @@ def _read(path: str) -> str:
         raise _FileError(_go_os_error("open", path, e), missing=e.errno == errno.ENOENT) from None
     try:
         mode = os.fstat(fd).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
             os.close(fd)
-            raise _FileError(
-                f"read {path}: not a regular file (a FIFO, socket or device)", missing=False
-            )
+            raise _FileError(f"read {path}: not a regular file (a FIFO or socket)", missing=False)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as f:
-            data = f.read()
+            # A cap, so that /dev/zero or a runaway file cannot exhaust memory; /dev/null
+            # (an empty configuration, a common idiom) still reads as empty.
+            data = f.read(MAX_FILE_SIZE + 1)
+        if len(data) > MAX_FILE_SIZE:
+            raise _FileError(
+                f"read {path}: larger than {MAX_FILE_SIZE >> 20} MiB, refusing to load it",
+                missing=False,
+            )
     except OSError as e:
         raise _FileError(_go_os_error("read", path, e), missing=False) from None
     try:
