@@ -228,12 +228,12 @@ def our_short_name(resolver: Resolver, name: str, mode: str | None, strip: Any) 
         res = resolver.resolve_short_name(name, mode=mode)
     except ShortNameError as e:
         return {"input": name, "error": strip(e.go_message), "candidates": []}
+    assert all(c.description == res.description for c in res.candidates)
     return {
         "input": name,
         "error": None,
         "candidates": [
-            {"value": str(c.reference), "description": strip(res.description)}
-            for c in res.candidates
+            {"value": str(c.reference), "description": strip(c.description)} for c in res.candidates
         ],
     }
 

@@ -37,11 +37,14 @@ class ShortNameCandidate:
         reference: the candidate, normalized, ``:latest`` added when untagged.
         plan: its pull plan against the same configuration, or None when it cannot be planned.
         plan_error: the error planning it raised (a tag and digest together, a bad rewrite).
+        description: Go's ``Resolved.Description()`` (the same for every candidate of one
+            resolution; "" for a name that is not short).
     """
 
     reference: Reference
     plan: PullPlan | None
     plan_error: str | None = None
+    description: str = ""
 
 
 @attrs.frozen
@@ -67,12 +70,12 @@ class ShortNameResolution:
     candidates: tuple[ShortNameCandidate, ...]
 
 
-def _candidate(resolver: Resolver, ref: Reference) -> ShortNameCandidate:
+def _candidate(resolver: Resolver, ref: Reference, description: str = "") -> ShortNameCandidate:
     ref = ref.with_default_tag() if ref.tag is None and ref.digest is None else ref
     try:
-        return ShortNameCandidate(ref, resolver.plan(ref))
+        return ShortNameCandidate(ref, resolver.plan(ref), None, description)
     except (PlanError, InvalidReference) as e:
-        return ShortNameCandidate(ref, None, e.go_message)
+        return ShortNameCandidate(ref, None, e.go_message, description)
 
 
 def _with_alias(alias: Alias, tag: str | None, digest: str | None) -> Reference:
@@ -129,7 +132,13 @@ def resolve(resolver: Resolver, name: str, *, mode: str | None = None) -> ShortN
         target = _with_alias(alias, ref.tag, ref.digest)
         desc = f"Resolved {go_quote(repo)} as an alias ({alias.origin})"
         return ShortNameResolution(
-            name, use_mode, "alias", alias, alias.origin, desc, (_candidate(resolver, target),)
+            name,
+            use_mode,
+            "alias",
+            alias,
+            alias.origin,
+            desc,
+            (_candidate(resolver, target, desc),),
         )
     usr = conf.unqualified_search_registries or ()
     origin = conf.unqualified_search_registries_origin
@@ -156,7 +165,7 @@ def resolve(resolver: Resolver, name: str, *, mode: str | None = None) -> ShortN
         None,
         origin,
         desc,
-        tuple(_candidate(resolver, r) for r in refs),
+        tuple(_candidate(resolver, r, desc) for r in refs),
     )
 
 
