@@ -12,7 +12,6 @@ The number of examples comes from ``REGRESOLVE_ORACLE_EXAMPLES`` (default 300).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from oracle_size import examples
 from regresolve import InvalidConfig, RegistriesConf, load_alias_cache
 from strategies_config import (
     ConfigCase,
@@ -39,7 +39,7 @@ from strategies_config import (
 
 pytestmark = pytest.mark.oracle
 
-EXAMPLES = int(os.environ.get("REGRESOLVE_ORACLE_EXAMPLES", "300"))
+EXAMPLES = examples(default=300, ci=3_000)
 
 
 @settings(

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regresolve
+from oracle_size import examples, is_ci_size
 from regresolve import (
     Alias,
     InvalidConfig,
@@ -39,7 +40,10 @@ from strategies_config import SYSTEM_CONF, ConfigCase, config_cases, toml_string
 
 pytestmark = pytest.mark.oracle
 
-EXAMPLES = int(os.environ.get("REGRESOLVE_ORACLE_EXAMPLES", "200"))
+# CI: two generators x 1,000 configurations x 64 references; about 60% of the loader's
+# configurations and most of the resolver-focused ones load, so >= 100,000 plan pairs.
+EXAMPLES = examples(default=200, ci=1_000)
+MIN_CI_PAIRS = 100_000
 REFS_PER_CONFIG = int(os.environ.get("REGRESOLVE_REFS_PER_CONFIG", "64"))
 PAIRS = {"configs": 0, "plans": 0, "short_names": 0, "local_names": 0, "find": 0}
 ALIAS_CACHE = "/var/cache/containers/short-name-aliases.conf"  # the oracle's default
@@ -365,3 +369,5 @@ def test_plans_match_oracle_resolver_configs(
 def test_pair_count_report() -> None:
     """Runs after the property tests in file order: reports the pairs compared."""
     print(f"\noracle pairs compared: {PAIRS}")
+    if is_ci_size():
+        assert PAIRS["plans"] >= MIN_CI_PAIRS, PAIRS
