@@ -227,11 +227,6 @@ def _cases() -> dict[str, Callable[[int], Callable[[], None]]]:
 
 CASES = _cases()
 KNOWN_SUPERLINEAR: dict[str, str] = {
-    FIND_CASE: (
-        "quadratic: regresolve._index.PrefixIndex.find, for every '.' in the host part, "
-        "runs s.find(':'/'@', j, host_end) and slices s[j:e] (O(n) each): 0.26 s at 64 KiB, "
-        "about 2 minutes at 1 MiB"
-    ),
     "openshift: many rules, rendered": (
         "quadratic: openshift._registries.edit_registries_config compares every mirror rule "
         "with every registries.conf entry (scope_is_nested_inside_scope, get_entry): 0.34 s "
@@ -255,7 +250,6 @@ def _best(run: Callable[[], None], repeat: int) -> float:
 # Known super-linear cases run at smaller sizes so the strict xfail stays quick; the ratio
 # limit scales with the size ratio.
 SMALL_SIZES = {
-    FIND_CASE: (8 * KIB, 64 * KIB),
     "openshift: many rules, rendered": (16 * KIB, 128 * KIB),
 }
 

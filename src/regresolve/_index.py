@@ -18,10 +18,12 @@ Which prefixes can match a string ``s``?
 * A wildcard ``*.S`` matches iff the *first* occurrence of ``.S`` in ``s`` has no ``/``
   before it and is followed by the end or by ``/``, ``:`` or ``@``.  When ``S`` contains
   none of ``/:@`` (which validation guarantees), an occurrence starting at position ``j``
-  (a ``.``) can only end at the first boundary after ``j``: the candidate key is
-  ``s[j:e]``, one per ``.`` before the first ``/``, and the first-occurrence rule is
-  ``s.find(key) == j``.  Wildcards that contain ``/:@`` (only possible for a hand-built,
-  unvalidated :class:`RegistriesConf`) are kept in a short list and checked directly.
+  (a ``.``) can only end at the first boundary after ``j``.  So keys end at the ``:``/``@``
+  boundaries of the host part (or at its end), and only the key lengths present in the
+  index need trying: ``s[e - L:e]`` for each such end ``e`` and length ``L``, accepted when
+  it starts with ``.`` and ``s.find(key) == j`` (the first-occurrence rule).
+  Wildcards that contain ``/:@`` (only possible for a hand-built, unvalidated
+  :class:`RegistriesConf`) are kept in a short list and checked directly.
 
 Each candidate carries its length and its stored position; the best ``(length,
 -position)`` is exactly the linear scan's answer.  The cost depends on the number of
@@ -30,7 +32,9 @@ Each candidate carries its length and its stored position; the best ``(length,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Final
 
 from regresolve._model import Registry
 
@@ -51,10 +55,13 @@ def _odd_wildcard_end(s: str, sub: str) -> int:
     return -1
 
 
+_HOST_BOUNDARY: Final = re.compile(r"[:@]")
+
+
 class PrefixIndex:
     """An immutable lookup structure over a configuration's registries (built once)."""
 
-    __slots__ = ("_literal", "_max_literal", "_odd", "_registries", "_wild")
+    __slots__ = ("_literal", "_max_literal", "_odd", "_registries", "_wild", "_wild_lengths")
 
     def __init__(self, registries: Sequence[Registry]) -> None:
         literal: dict[str, _Hit] = {}
@@ -74,6 +81,7 @@ class PrefixIndex:
         self._literal = literal
         self._max_literal = max(map(len, literal), default=0)
         self._wild = wild
+        self._wild_lengths = tuple(sorted({len(k) for k in wild}))
         self._odd = tuple(odd)
         self._registries = tuple(registries)
 
@@ -103,29 +111,34 @@ class PrefixIndex:
                     break
                 k = _prev_boundary(s, k, colon, at)
         wild = self._wild
-        if wild:
+        if wild and "." in s:
             slash = s.find("/")
             host_end = len(s) if slash < 0 else slash
-            j = s.find(".", 0, host_end)
-            # The first boundary after j within the host part is ':' or '@' or host_end.
-            while j >= 0:
-                e = host_end
-                c = s.find(":", j, e)
-                if c >= 0:
-                    e = c
-                c = s.find("@", j, e)
-                if c >= 0:
-                    e = c
-                length = e - j + 1  # len("*" + key)
-                if length >= best_len:
+            # A key ".S" has none of "/:@", so it lies inside one segment of the host part
+            # between ':'/'@' boundaries and ends exactly at the segment's end.  Only the
+            # key lengths present in the index are tried: linear in len(s), however many
+            # dots an adversarial host has.
+            if ":" in s or "@" in s:
+                ends = [m.start() for m in _HOST_BOUNDARY.finditer(s, 0, host_end)]
+                ends.append(host_end)
+            else:
+                ends = [host_end]
+            seg_start = 0
+            for e in ends:
+                for length in self._wild_lengths:
+                    j = e - length
+                    if j < seg_start or s[j] != ".":
+                        continue
                     key = s[j:e]
                     hit = wild.get(key)
-                    if hit is not None and s.find(key) == j:
-                        pos = hit[0]
-                        if length > best_len or pos < best_pos:
-                            best_pos, best = hit
-                            best_len = length
-                j = s.find(".", j + 1, host_end)
+                    if hit is None or s.find(key) != j:
+                        continue
+                    total = length + 1  # len("*" + key)
+                    pos = hit[0]
+                    if total > best_len or (total == best_len and pos < best_pos):
+                        best_pos, best = hit
+                        best_len = total
+                seg_start = e + 1
         for sub, pos, reg in self._odd:
             if _odd_wildcard_end(s, sub) >= 0:
                 length = len(sub) + 1
