@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from regresolve._grammar import go_quote  # Go's %q (also %#v for a string)
+
 __all__ = [
     "MIRROR_RE",
     "SOURCE_RE",
@@ -64,23 +66,3 @@ _WILDCARD: Final = rf"\*(?:\.{_LABEL})+"
 MIRROR_RE: Final = re.compile(_HOST + _PATH, re.ASCII)
 #: ``sourceRegex``: a ``*.domain`` wildcard, or what ``MIRROR_RE`` accepts.
 SOURCE_RE: Final = re.compile(rf"{_WILDCARD}|{_HOST}{_PATH}", re.ASCII)
-
-
-def go_quote(s: str) -> str:
-    """Go's ``%#v`` / ``%q`` for a plain string (enough for scopes: printable ASCII)."""
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
