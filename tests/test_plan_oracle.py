@@ -40,9 +40,9 @@ from strategies_config import SYSTEM_CONF, ConfigCase, config_cases, toml_string
 
 pytestmark = pytest.mark.oracle
 
-# CI: two generators x 1,000 configurations x 64 references; about 60% of the loader's
+# CI: two generators x 1,400 configurations x 64 references; about 60% of the loader's
 # configurations and most of the resolver-focused ones load, so >= 100,000 plan pairs.
-EXAMPLES = examples(default=200, ci=1_000)
+EXAMPLES = examples(default=200, ci=1_400)
 MIN_CI_PAIRS = 100_000
 REFS_PER_CONFIG = int(os.environ.get("REGRESOLVE_REFS_PER_CONFIG", "64"))
 PAIRS = {"configs": 0, "plans": 0, "short_names": 0, "local_names": 0, "find": 0}
