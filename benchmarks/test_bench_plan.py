@@ -243,14 +243,20 @@ def _plot(path: Path) -> None:
     except ImportError:
         return
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for w, style in (("hit-tag", "o-"), ("miss", "s-"), ("wildcard", "^-")):
+    for w, marker in (("hit-tag", "o"), ("miss", "s"), ("wildcard", "^")):
         xs = [n for n in SIZES if (n, f"plan:{w}") in results]
-        ax.plot(xs, [results[(n, f"plan:{w}")] / 1e3 for n in xs], style, label=f"regresolve {w}")
+        ax.plot(
+            xs,
+            [results[(n, f"plan:{w}")] / 1e3 for n in xs],
+            marker=marker,
+            ls="-",
+            label=f"regresolve {w}",
+        )
         xs = [n for n in SIZES if (n, f"go:{w}") in results]
         ax.plot(
             xs,
             [results[(n, f"go:{w}")] / 1e3 for n in xs],
-            style,
+            marker=marker,
             alpha=0.5,
             ls="--",
             label=f"Go {w}",
