@@ -21,6 +21,7 @@ Go map there, so Go's answer would be non-deterministic.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ __all__ = [
     "conf_json",
     "config_cases",
     "errors_match",
+    "load_corpus",
     "oracle_conf_json",
     "registries_conf_texts",
     "run_ours",
@@ -77,6 +79,16 @@ class ConfigCase:
     symlinks: Mapping[str, str] = field(default_factory=dict)
     system_registries_conf_path: str | None = None
     system_registries_conf_dir_path: str | None = None
+
+    @classmethod
+    def from_request(cls, req: Mapping[str, Any]) -> ConfigCase:
+        """The case behind a recorded ``{"op": "config", ...}`` request (corpus replay)."""
+        return cls(
+            req["files"],
+            symlinks=req.get("symlinks") or {},
+            system_registries_conf_path=req.get("system_registries_conf_path"),
+            system_registries_conf_dir_path=req.get("system_registries_conf_dir_path"),
+        )
 
     def oracle_request(self, **extra: Any) -> dict[str, Any]:
         """The ``{"op": "config", ...}`` request for this file set (plus ``extra`` fields)."""
@@ -123,6 +135,12 @@ class ConfigCase:
 
 
 # -- TOML building blocks -----------------------------------------------------------------
+
+
+def load_corpus(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A recorded corpus: its header line and its cases (one JSON object per line)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line]
 
 
 def toml_string(s: str) -> str:

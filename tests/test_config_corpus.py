@@ -7,23 +7,17 @@ loader must agree (errors modulo the deviations in docs/compat.md).  Re-record w
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from strategies_config import ConfigCase, compare
+from strategies_config import ConfigCase, compare, load_corpus
 
 CORPUS = Path(__file__).parent / "corpus" / "config.jsonl"
 
 
-def _load() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    lines = CORPUS.read_text(encoding="utf-8").splitlines()
-    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line]
-
-
-HEADER, CASES = _load()
+HEADER, CASES = load_corpus(CORPUS)
 
 
 def test_header() -> None:
@@ -35,10 +29,5 @@ def test_header() -> None:
 @pytest.mark.parametrize("entry", CASES, ids=[c["name"] for c in CASES])
 def test_corpus(entry: dict[str, Any]) -> None:
     req = entry["request"]
-    case = ConfigCase(
-        req["files"],
-        symlinks=req.get("symlinks") or {},
-        system_registries_conf_path=req.get("system_registries_conf_path"),
-        system_registries_conf_dir_path=req.get("system_registries_conf_dir_path"),
-    )
+    case = ConfigCase.from_request(req)
     compare(case, entry["answer"])
