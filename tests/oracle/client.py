@@ -207,6 +207,11 @@ class Oracle:
         fields.setdefault("files", {})
         return self.request({"op": "config", **fields})
 
+    def quote(self, inputs: list[str]) -> list[str]:
+        """Go's ``strconv.Quote`` (``%q``) of each input."""
+        quoted: list[str] = self.request({"op": "quote", "inputs": inputs})["quoted"]
+        return quoted
+
     def bench_parse(self, inputs: list[str], iterations: int) -> dict[str, Any]:
         return self.request(
             {"op": "bench_parse", "inputs": inputs, "iterations": iterations}, timeout=None

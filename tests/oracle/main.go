@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	_ "unsafe" // for go:linkname
@@ -779,6 +780,12 @@ func handle(line []byte) (ans any) {
 		res, err = opBenchParse(&req)
 	case "bench_plan":
 		res, err = opBenchPlan(&req)
+	case "quote":
+		quoted := make([]string, len(req.Inputs))
+		for i, s := range req.Inputs {
+			quoted[i] = strconv.Quote(s)
+		}
+		res = map[string][]string{"quoted": quoted}
 	default:
 		err = fmt.Errorf("unknown op %q", req.Op)
 	}
