@@ -35,7 +35,7 @@ from regresolve import InvalidReference, parse_reference
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from oracle.client import Oracle, find_oracle  # noqa: E402
+from support.oracle import Oracle, find_oracle  # noqa: E402
 
 D = "sha256:" + "9b2a1c3d4e5f60718293a4b5c6d7e8f9" * 2
 

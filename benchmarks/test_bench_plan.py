@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _data import SIZES, registries_conf, workloads  # noqa: E402
 
-from oracle.client import Oracle, find_oracle  # noqa: E402
+from support.oracle import Oracle, find_oracle  # noqa: E402
 
 PLAN_WORKLOADS = ("hit-tag", "hit-digest", "miss", "wildcard", "short")
 CONF_PATH = "/etc/containers/registries.conf"

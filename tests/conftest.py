@@ -1,6 +1,6 @@
 """Shared pytest fixtures.
 
-``oracle``: one Go oracle process for the whole session (``tests/oracle/client.py``).  When the
+``oracle``: one Go oracle process for the whole session (``tests/support/oracle.py``).  When the
 binary is missing the requesting test fails if ``$CI`` is set (no skipped oracle tests in CI)
 and is skipped otherwise.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from oracle.client import DEFAULT_PATH, ENV_VAR, Oracle, find_oracle
+from support.oracle import DEFAULT_PATH, ENV_VAR, Oracle, find_oracle
 
 
 @pytest.fixture(scope="session")

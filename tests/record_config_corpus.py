@@ -26,8 +26,8 @@ sys.path.insert(0, str(HERE))
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 
-from oracle.client import Oracle  # noqa: E402
-from strategies_config import ConfigCase, config_cases  # noqa: E402
+from support.oracle import Oracle  # noqa: E402
+from support.strategies_config import ConfigCase, config_cases  # noqa: E402
 
 DATA = HERE / "data" / "sysregistriesv2"
 

@@ -28,8 +28,8 @@ sys.path.insert(0, str(HERE))
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from oracle.client import Oracle  # noqa: E402
-from strategies_config import ConfigCase, config_cases  # noqa: E402
+from support.oracle import Oracle  # noqa: E402
+from support.strategies_config import ConfigCase, config_cases  # noqa: E402
 from test_plan_oracle import modes, oracle_request, plan_cases, references, short_names  # noqa: E402
 
 SYSREG = HERE / "data" / "sysregistriesv2"

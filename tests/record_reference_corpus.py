@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from oracle.client import Oracle  # noqa: E402
+from support.oracle import Oracle  # noqa: E402
 
 CORPUS = HERE / "corpus" / "reference.jsonl"
 HEX = "0123456789abcdef"

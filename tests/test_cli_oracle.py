@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oracle.client import Oracle
 from regresolve._cli import main
-from strategies_config import HOME, HOSTS, ConfigCase, config_cases
+from support.oracle import Oracle
+from support.strategies_config import HOME, HOSTS, ConfigCase, config_cases
 
 pytestmark = pytest.mark.oracle
 

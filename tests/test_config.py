@@ -23,7 +23,7 @@ from regresolve._config import (
     parse_alias_cache,
     parse_file,
 )
-from strategies_config import registries_conf_texts, toml_documents
+from support.strategies_config import registries_conf_texts, toml_documents
 
 DATA = Path(__file__).parent / "data" / "sysregistriesv2"
 

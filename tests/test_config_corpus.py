@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from strategies_config import ConfigCase, compare, load_corpus
+from support.strategies_config import ConfigCase, compare, load_corpus
 
 CORPUS = Path(__file__).parent / "corpus" / "config.jsonl"
 

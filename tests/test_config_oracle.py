@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oracle_size import examples
 from regresolve import InvalidConfig, RegistriesConf, load_alias_cache
-from strategies_config import (
+from support.oracle_size import examples
+from support.strategies_config import (
     ConfigCase,
     alias_names,
     alias_values,
@@ -284,7 +284,7 @@ def test_alias_cache_matches_go(oracle: Any, text: str, present: bool) -> None: 
 
 def _has_fold_duplicates(value: object) -> bool:
     """Two keys of one table that BurntSushi maps to the same field (Go's choice is random)."""
-    from regresolve._toml import fold
+    from regresolve._gotext import fold
 
     if isinstance(value, dict):
         folded = [fold(k) for k in value]

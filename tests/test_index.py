@@ -1,4 +1,4 @@
-"""The prefix index against the naive Go scan (tests/model_go_scan.py) and upstream vectors."""
+"""The prefix index against the naive Go scan (support/model_go_scan.py) and upstream vectors."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model_go_scan import go_scan, match_len, subdomain_match_len
 from regresolve import RegistriesConf, Registry, Resolver
 from regresolve._index import PrefixIndex
+from support.model_go_scan import go_scan, match_len, subdomain_match_len
 
 A64 = "a" * 64
 B64 = "b" * 64

@@ -9,7 +9,7 @@ import concurrent.futures
 
 import pytest
 
-from oracle.client import Oracle, OracleError
+from support.oracle import Oracle, OracleError
 
 pytestmark = pytest.mark.oracle
 

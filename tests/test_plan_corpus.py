@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from strategies_config import ConfigCase, load_corpus
+from support.strategies_config import ConfigCase, load_corpus
 from test_plan_oracle import compare_with_answer
 
 CORPUS = Path(__file__).parent / "corpus" / "plan.jsonl"

@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regresolve
-from oracle_size import examples, is_ci_size
 from regresolve import (
     Alias,
     InvalidConfig,
@@ -36,7 +35,8 @@ from regresolve import (
     Resolver,
     ShortNameError,
 )
-from strategies_config import SYSTEM_CONF, ConfigCase, config_cases, toml_string
+from support.oracle_size import examples, is_ci_size
+from support.strategies_config import SYSTEM_CONF, ConfigCase, config_cases, toml_string
 
 pytestmark = pytest.mark.oracle
 

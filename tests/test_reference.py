@@ -21,7 +21,8 @@ import regresolve
 from regresolve import InvalidReference, Reference, is_short_name, parse_reference
 from regresolve import _grammar as G
 from regresolve import _reference as R
-from strategies_reference import reference_texts
+from regresolve._gotext import go_quote
+from support.strategies_reference import reference_texts
 
 DATA = Path(__file__).parent / "data"
 H64 = "0123456789abcdef" * 4
@@ -286,7 +287,7 @@ class TestReferenceObject:
     ],
 )
 def test_go_quote(text: str, quoted: str) -> None:
-    assert G.go_quote(text) == quoted
+    assert go_quote(text) == quoted
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from strategies_reference import our_answer
+from support.strategies_reference import our_answer
 
 CORPUS = Path(__file__).parent / "corpus" / "reference.jsonl"
 

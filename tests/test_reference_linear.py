@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from regresolve import InvalidReference, is_short_name, parse_reference
 from regresolve._reference import parse_any_reference, parse_raw
-from strategies_reference import ODD_CHARS, reference_texts
+from support.strategies_reference import ODD_CHARS, reference_texts
 
 LIMIT_BYTES = 64 * 1024
 BOUND_SECONDS = 0.050

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategies_reference import near_limits, our_answer, random_texts, reference_texts
+from support.strategies_reference import near_limits, our_answer, random_texts, reference_texts
 
 pytestmark = pytest.mark.oracle
 

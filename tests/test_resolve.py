@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model_go_scan import naive_plan
 from regresolve import (
     InvalidReference,
     Mirror,
@@ -26,6 +25,7 @@ from regresolve import (
     Resolver,
     load_config,
 )
+from support.model_go_scan import naive_plan
 
 DATA = Path(__file__).parent / "data" / "sysregistriesv2"
 A64 = "a" * 64

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import regresolve
-from oracle.client import Oracle
 from regresolve import webhook
-from strategies_config import ConfigCase, config_cases
+from support.oracle import Oracle
+from support.strategies_config import ConfigCase, config_cases
 from test_cli_oracle import QUALIFIED
 
 pytestmark = pytest.mark.oracle

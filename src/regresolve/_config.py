@@ -33,6 +33,7 @@ from typing import Any, Final, NoReturn
 import tomli_w
 
 from regresolve._errors import InvalidConfig, InvalidReference, RegresolveError
+from regresolve._gotext import fold, go_key, go_quote
 from regresolve._model import (
     DEFAULT_CREDENTIAL_HELPERS,
     Alias,
@@ -41,7 +42,7 @@ from regresolve._model import (
     Registry,
 )
 from regresolve._reference import parse_raw, parse_reference
-from regresolve._toml import TableList, TomlSyntaxError, fold, go_key, go_quote, key_lines, loads
+from regresolve._toml import TableList, TomlSyntaxError, key_lines, loads
 
 __all__ = [
     "ParsedFile",

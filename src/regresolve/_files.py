@@ -20,8 +20,8 @@ from typing import Final
 
 from regresolve._config import ParsedFile, merge, parse_alias_cache, parse_file
 from regresolve._errors import InvalidConfig
+from regresolve._gotext import go_quote
 from regresolve._model import Alias, RegistriesConf
-from regresolve._toml import go_quote
 
 __all__ = ["alias_cache_path", "config_paths", "load_alias_cache", "load_config"]
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import attrs
 
 from regresolve._errors import InvalidReference
+from regresolve._gotext import go_lower, go_quote
 from regresolve._grammar import (
     ANCHORED_NAME,
     DIGEST,
@@ -33,8 +34,6 @@ from regresolve._grammar import (
     REFERENCE,
     REST,
     TAG,
-    go_lower,
-    go_quote,
 )
 
 __all__ = [

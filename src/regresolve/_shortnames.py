@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from regresolve._errors import InvalidConfig, InvalidReference, PlanError, ShortNameError
-from regresolve._grammar import go_quote
+from regresolve._gotext import go_quote
 from regresolve._model import Alias
 from regresolve._plan import PullPlan
 from regresolve._reference import Reference, parse_reference, parse_unnormalized_short_name

@@ -1,6 +1,6 @@
 """TOML helpers that make ``tomllib`` behave like BurntSushi/toml 1.4.0 where it matters.
 
-Three pieces, none of which does I/O:
+Two pieces, neither of which does I/O:
 
 * :func:`loads`: TOML text -> plain ``dict``.  A line-oriented fast path handles the shapes
   registries.conf files are made of (``[[registry]]``/``[[registry.mirror]]`` headers,
@@ -11,8 +11,6 @@ Three pieces, none of which does I/O:
   this), so it changes speed, never results.
 * :func:`key_lines`: where BurntSushi's ``MetaData.keyInfo`` would place each key, so type
   errors can name ``line N`` the way Go does.  Only called on the error path.
-* Go text helpers: :func:`go_quote` (``%q``), :func:`go_key` (``toml.Key.String``) and
-  :func:`fold` (the part of ``strings.EqualFold`` that can reach an ASCII struct key).
 """
 
 from __future__ import annotations
@@ -21,12 +19,11 @@ import re
 import tomllib
 from typing import Any, Final
 
+from regresolve._gotext import BARE_KEY, go_key, go_quote
+
 __all__ = [
     "TableList",
     "TomlSyntaxError",
-    "fold",
-    "go_key",
-    "go_quote",
     "go_redefinition",
     "key_lines",
     "loads",
@@ -62,84 +59,6 @@ TOO_DEEP = (
     "arrays or inline tables are nested too deeply "
     "(regresolve refuses this; containers/image would parse it)"
 )
-
-
-# -- Go text helpers ----------------------------------------------------------------------
-
-_GO_ESCAPES: Final = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-    '"': '\\"',
-}
-_PLAIN_RE: Final = re.compile(r"[ !#-\[\]-~]*", re.ASCII)
-
-
-def go_quote(s: str) -> str:
-    """Go's ``strconv.Quote`` (``%q``) for a valid Unicode string."""
-    if _PLAIN_RE.fullmatch(s):
-        return f'"{s}"'
-    out = ['"']
-    for ch in s:
-        esc = _GO_ESCAPES.get(ch)
-        if esc is not None:
-            out.append(esc)
-            continue
-        o = ord(ch)
-        if o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif ch.isprintable():
-            out.append(ch)
-        elif o < 0x10000:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-_BARE_RE: Final = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
-_KEY_ESCAPES: Final = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n"}
-_KEY_ESCAPES.update({"\f": "\\f", "\r": "\\r", "\x7f": "\\u007f"})
-
-
-def _key_part(k: str) -> str:
-    if k == "":
-        return '""'
-    if _BARE_RE.fullmatch(k):
-        return k
-    out = []
-    for ch in k:
-        esc = _KEY_ESCAPES.get(ch)
-        if esc is None and ord(ch) < 0x20:
-            esc = f"\\u{ord(ch):04x}"
-        out.append(ch if esc is None else esc)
-    return '"' + "".join(out) + '"'
-
-
-def go_key(parts: tuple[str, ...] | list[str]) -> str:
-    """BurntSushi ``toml.Key.String()``: dotted, quoting parts that are not bare keys."""
-    return ".".join(_key_part(p) for p in parts)
-
-
-_FOLD_TABLE: Final = {0x17F: "s"}  # LATIN SMALL LETTER LONG S: Go folds it to 's'
-
-
-def fold(key: str) -> str:
-    """A case-folded form that equals a lowercase ASCII field name iff Go's EqualFold does.
-
-    Go's simple folding maps exactly two non-ASCII runes onto ASCII letters: U+212A KELVIN
-    SIGN (k) and U+017F LONG S (s).  ``str.lower`` handles the Kelvin sign already; anything
-    else non-ASCII stays non-ASCII and can never equal an ASCII field name.
-    """
-    if key.isascii():
-        return key.lower()
-    return key.translate(_FOLD_TABLE).lower()
 
 
 # -- fast path ----------------------------------------------------------------------------
@@ -379,7 +298,7 @@ class _Scanner:
             if c in ('"', "'"):
                 parts.append(self._string())
             else:
-                m = _BARE_RE.match(self.s, self.i)
+                m = BARE_KEY.match(self.s, self.i)
                 if m is None:
                     return parts
                 parts.append(m.group())

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import Sandbox, missing_prerequisites
+
+from support.e2e_harness import Sandbox, missing_prerequisites
 
 
 def _unavailable(msg: str) -> None:

@@ -23,7 +23,9 @@ from pathlib import Path
 
 import attrs
 import pytest
-from e2e_harness import (
+
+import regresolve
+from support.e2e_harness import (
     HOSTS,
     SYSTEM_CONF,
     SYSTEM_DIR,
@@ -36,8 +38,8 @@ from e2e_harness import (
     reached,
     read_requests,
 )
-from e2e_registry import IMAGE_DIGEST
-from e2e_scenarios import (
+from support.e2e_registry import IMAGE_DIGEST
+from support.e2e_scenarios import (
     SCENARIOS,
     Pull,
     Scenario,
@@ -47,8 +49,6 @@ from e2e_scenarios import (
     is_short,
     podman_candidate,
 )
-
-import regresolve
 
 pytestmark = pytest.mark.e2e
 

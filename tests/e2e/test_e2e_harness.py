@@ -7,8 +7,14 @@ format, Go ``%q`` quoting); the retry notice is containers/common 0.50.1's ``pkg
 from __future__ import annotations
 
 import pytest
-from e2e_harness import NotLoopback, check_loopback_config, check_loopback_reference, parse_log
-from e2e_scenarios import SCENARIOS, podman_candidate
+
+from support.e2e_harness import (
+    NotLoopback,
+    check_loopback_config,
+    check_loopback_reference,
+    parse_log,
+)
+from support.e2e_scenarios import SCENARIOS, podman_candidate
 
 
 def _line(msg: str, level: str = "debug") -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from regresolve._grammar import go_quote  # Go's %q (also %#v for a string)
+from regresolve._gotext import go_quote  # Go's %q (also %#v for a string)
 
 __all__ = [
     "MIRROR_RE",

@@ -1,10 +1,10 @@
-"""Python client for the Go oracle (``tests/oracle/build/regresolve-oracle``, see PROTOCOL.md).
+"""Python client for the Go oracle (tests/oracle/build/regresolve-oracle; tests/oracle/PROTOCOL.md).
 
 Usage: inside the test suite take the session-scoped ``oracle`` fixture from
 ``tests/conftest.py`` (it fails under ``CI`` and skips elsewhere when the binary is missing;
 build it with ``bash tests/oracle/build.sh``).  To import the client directly, test modules
-write ``from oracle.client import Oracle`` (pytest puts ``tests/`` on ``sys.path``: ``tests/``
-has no ``__init__.py`` on purpose, ``tests/oracle/`` is a package); code outside the test
+write ``from support.oracle import Oracle`` (pytest puts ``tests/`` on ``sys.path``: ``tests/``
+has no ``__init__.py`` on purpose, ``tests/support/`` is a package); code outside the test
 suite (``benchmarks/``) adds the ``tests`` directory to ``sys.path`` first.  ``find_oracle()``
 returns the binary's path or ``None``; ``Oracle(path)`` starts it lazily, ``request(dict)``
 sends one request and returns the answer (``OracleError`` on a ``{"fatal": ...}`` answer, a
@@ -29,7 +29,7 @@ from typing import IO, Any
 
 __all__ = ["DEFAULT_PATH", "Oracle", "OracleError", "find_oracle"]
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "build" / "regresolve-oracle"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "oracle" / "build" / "regresolve-oracle"
 ENV_VAR = "REGRESOLVE_ORACLE"
 DEFAULT_TIMEOUT = 300.0
 

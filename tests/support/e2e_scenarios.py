@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from e2e_registry import IMAGE_DIGEST
+from support.e2e_registry import IMAGE_DIGEST
 
 CONF = "/etc/containers/registries.conf"
 DIR = "/etc/containers/registries.conf.d"
