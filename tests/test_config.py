@@ -16,13 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regresolve import Alias, InvalidConfig, Mirror, RegistriesConf, Registry
-from regresolve._config import (
-    _parse_location,
-    _short_name_error,
-    _short_name_value,
-    parse_alias_cache,
-    parse_file,
-)
+from regresolve._aliases import parse_alias_cache, short_name_error, short_name_value
+from regresolve._build import parse_file, parse_location
 from support.strategies_config import registries_conf_texts, toml_documents
 
 DATA = Path(__file__).parent / "data" / "sysregistriesv2"
@@ -64,12 +59,12 @@ def load_error(name: str) -> InvalidConfig:
     ],
 )
 def test_parse_location(given: str, expected: str) -> None:  # SPEC R-CONF-5
-    assert _parse_location(given) == expected
+    assert parse_location(given) == expected
 
 
 def test_parse_location_rejects_schemes() -> None:  # SPEC R-CONF-5
     with pytest.raises(Exception, match="URI schemes are not supported") as info:
-        _parse_location("https://example.com")
+        parse_location("https://example.com")
     assert str(info.value) == (
         "invalid location 'https://example.com': URI schemes are not supported"
     )
@@ -321,7 +316,7 @@ def test_invalid_aliases() -> None:  # SPEC R-SN-7, R-SN-8
     ],
 )
 def test_parse_short_name_value(value: str, valid: bool) -> None:  # TestParseShortNameValue
-    normalized, err = _short_name_value(value)
+    normalized, err = short_name_value(value)
     if valid:
         assert err is None
         assert normalized == value
@@ -331,7 +326,7 @@ def test_parse_short_name_value(value: str, valid: bool) -> None:  # TestParseSh
 
 
 def test_parse_short_name_value_normalizes() -> None:
-    assert _short_name_value("docker.io/fedora") == ("docker.io/library/fedora", None)
+    assert short_name_value("docker.io/fedora") == ("docker.io/library/fedora", None)
 
 
 @pytest.mark.parametrize(
@@ -353,7 +348,7 @@ def test_parse_short_name_value_normalizes() -> None:
     ],
 )
 def test_alias_value_messages(value: str, message: str) -> None:  # SPEC R-SN-7, R-REF-3
-    assert _short_name_value(value) == (None, message)
+    assert short_name_value(value) == (None, message)
 
 
 @pytest.mark.parametrize(
@@ -376,7 +371,7 @@ def test_alias_value_messages(value: str, message: str) -> None:  # SPEC R-SN-7,
     ],
 )
 def test_validate_short_name(name: str, valid: bool) -> None:  # TestValidateShortName
-    assert (_short_name_error(name) is None) is valid
+    assert (short_name_error(name) is None) is valid
 
 
 @pytest.mark.parametrize(
@@ -390,7 +385,7 @@ def test_validate_short_name(name: str, valid: bool) -> None:  # TestValidateSho
     ],
 )
 def test_short_name_messages(name: str, message: str) -> None:  # SPEC R-SN-8
-    assert _short_name_error(name) == message
+    assert short_name_error(name) == message
 
 
 # -- TOML decoding quirks (R-CONF-4) -------------------------------------------------------
@@ -573,6 +568,7 @@ def test_to_toml_round_trip_upstream() -> None:
     assert RegistriesConf.from_toml(conf.to_toml()) == conf
 
 
+@pytest.mark.property
 @settings(max_examples=300, deadline=None)
 @given(texts=registries_conf_texts())
 def test_to_toml_round_trip(texts: tuple[str, dict[str, str]]) -> None:
@@ -588,6 +584,7 @@ def test_to_toml_round_trip(texts: tuple[str, dict[str, str]]) -> None:
     assert RegistriesConf.from_toml(dumped) == conf
 
 
+@pytest.mark.property
 @settings(max_examples=500, deadline=None)
 @given(texts=registries_conf_texts())
 def test_no_foreign_exceptions(texts: tuple[str, dict[str, str]]) -> None:
@@ -641,6 +638,7 @@ def test_fast_path_agrees_with_tomllib(text: str) -> None:
     assert loads(text) == expected
 
 
+@pytest.mark.property
 @settings(max_examples=300, deadline=None)
 @given(texts=registries_conf_texts())
 def test_fast_path_agrees_with_tomllib_generated(texts: tuple[str, dict[str, str]]) -> None:

@@ -21,7 +21,7 @@ import regresolve
 from regresolve import InvalidReference, Reference, is_short_name, parse_reference
 from regresolve import _grammar as G
 from regresolve import _reference as R
-from regresolve._gotext import go_quote
+from regresolve._gotext import go_lower, go_quote, is_go_lowercase
 from support.strategies_reference import reference_texts
 
 DATA = Path(__file__).parent / "data"
@@ -302,8 +302,8 @@ def test_go_quote(text: str, quoted: str) -> None:
     ],
 )
 def test_go_lower(text: str, lowered: str) -> None:
-    assert G.go_lower(text) == lowered
-    assert G.is_go_lowercase(text) is (text == lowered)
+    assert go_lower(text) == lowered
+    assert is_go_lowercase(text) is (text == lowered)
 
 
 def test_separator_is_not_exponential() -> None:

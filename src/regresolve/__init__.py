@@ -7,34 +7,35 @@ pull plans, and OpenShift's rendering of cluster image configuration.
 This module only re-exports the public API.
 """
 
+from regresolve._config import RegistriesConf
 from regresolve._errors import (
     InvalidConfig,
+    InvalidOpenShiftObject,
+    InvalidPolicy,
     InvalidReference,
     PlanError,
     RegresolveError,
     ShortNameError,
 )
-
-# -- references (issue 2) --
-# -- configuration loading (issue 3) --
-from regresolve._files import load_alias_cache, load_config
-from regresolve._model import Alias, Mirror, RegistriesConf, Registry
-
-# -- resolver, plans, short names (issue 3) --
+from regresolve._files import ConfigFiles, config_files, load_alias_cache, load_config
+from regresolve._model import Alias, Mirror, Registry
 from regresolve._plan import PullPlan, PullSource, SkippedMirror
-
-# -- openshift / policy
-from regresolve._policy import InvalidPolicy, Policy, PolicyVerdict, parse_policy
-from regresolve._reference import Reference, is_short_name, parse_reference  # references
+from regresolve._policy import Policy, PolicyVerdict, parse_policy
+from regresolve._reference import Reference, is_short_name, parse_reference
 from regresolve._reload import Reloader, watch
 from regresolve._resolve import Resolver
 from regresolve._shortnames import ShortNameCandidate, ShortNameResolution
+from regresolve.imageplan import CandidatePlan, ImagePlan, image_plan_to_dict, plan_image
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Alias",
+    "CandidatePlan",
+    "ConfigFiles",
+    "ImagePlan",
     "InvalidConfig",
+    "InvalidOpenShiftObject",
     "InvalidPolicy",
     "InvalidReference",
     "Mirror",
@@ -54,10 +55,13 @@ __all__ = [
     "ShortNameResolution",
     "SkippedMirror",
     "__version__",
+    "config_files",
+    "image_plan_to_dict",
     "is_short_name",
     "load_alias_cache",
     "load_config",
     "parse_policy",
     "parse_reference",
+    "plan_image",
     "watch",
 ]

@@ -33,207 +33,19 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
-import attrs
-
 import regresolve
 from regresolve import _files
+from regresolve._config import RegistriesConf
 from regresolve._errors import InvalidConfig, RegresolveError
-from regresolve._model import RegistriesConf, Registry
+from regresolve._lint import lint
+from regresolve._model import SHORT_NAME_MODES
+from regresolve.imageplan import ImagePlan, image_plan_to_dict, plan_image
 
-__all__ = ["CandidatePlan", "ImagePlan", "build_parser", "image_plan_to_dict", "main", "plan_image"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK: Final = 0
 EXIT_UNPLANNABLE: Final = 1
 EXIT_USAGE: Final = 2
-
-_MODES: Final = ("enforcing", "permissive", "disabled")
-
-
-# --------------------------------------------------------------------------------------------
-# Planning one image string, short names included (shared with regresolve.webhook)
-# --------------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class CandidatePlan:
-    """One fully qualified reference podman would hand to the docker transport.
-
-    Attributes:
-        reference: the candidate as text (for a fully qualified input: the input itself).
-        description: how short-name resolution found it ("" for a fully qualified input).
-        plan: the pull plan, or None when planning failed.
-        error: the Go error text when planning failed, else None.
-    """
-
-    reference: str
-    description: str
-    plan: regresolve.PullPlan | None
-    error: str | None = None
-    detail: str | None = None
-
-
-@attrs.frozen
-class ImagePlan:
-    """Everything podman would try for one image string, in order.
-
-    Attributes:
-        input: the text as given.
-        short_name: whether the input is a short name (resolved through aliases or the
-            unqualified-search registries before planning).
-        mode: the short-name mode that applied (None for a fully qualified input).
-        candidates: the references podman tries, in order; each carries its plan.
-        error: the Go error text when the input fails before any candidate exists (parse
-            error, short-name resolution error), else None.
-        detail: ``str()`` of that error: the Go text plus regresolve's context.
-    """
-
-    input: str
-    short_name: bool
-    mode: str | None
-    candidates: tuple[CandidatePlan, ...]
-    error: str | None = None
-    detail: str | None = None
-
-    @property
-    def failed(self) -> bool:
-        """True when podman cannot start pulling: an error, or no candidate can be planned.
-
-        A short name whose first candidate cannot be planned is not a failure while another
-        candidate can: podman moves on to the next candidate.
-        """
-        return self.error is not None or all(c.plan is None for c in self.candidates)
-
-    @property
-    def failure(self) -> str | None:
-        """The Go error text when :attr:`failed` (the first candidate's error), else None."""
-        if self.error is not None:
-            return self.error
-        if self.failed:
-            return next((c.error for c in self.candidates if c.error is not None), None)
-        return None
-
-    @property
-    def sources(self) -> tuple[regresolve.PullSource, ...]:
-        """Every pull attempt, in order, across candidates."""
-        return tuple(s for c in self.candidates if c.plan is not None for s in c.plan.sources)
-
-    @property
-    def all_blocked(self) -> bool:
-        """True when the plan exists but every source is blocked: the pull must fail."""
-        sources = self.sources
-        return bool(sources) and all(s.blocked for s in sources)
-
-    @property
-    def first_source(self) -> regresolve.PullSource | None:
-        """The first source podman would actually contact (blocked ones fail without I/O)."""
-        for source in self.sources:
-            if not source.blocked:
-                return source
-        return None
-
-
-def plan_image(
-    resolver: regresolve.Resolver,
-    text: str,
-    *,
-    short_name_mode: str | None = None,
-) -> ImagePlan:
-    """Plan ``text`` as podman would pull it: short-name resolution, then the docker transport.
-
-    Never raises :class:`RegresolveError`: every failure is recorded in the result.
-
-    Args:
-        resolver: the resolver for the configuration in use.
-        text: an image reference as a user or a Pod spec writes it.
-        short_name_mode: overrides the configuration's short-name mode (as
-            ``SystemContext.ShortNameMode`` does); None uses the configuration's.
-    """
-    try:
-        short = regresolve.is_short_name(text)
-    except RegresolveError:
-        # Not even the raw grammar accepts it: the docker transport's own error is the answer
-        # (ParseNormalizedNamed gives the same text a pull would print).
-        short = False
-    if not short:
-        return ImagePlan(text, False, None, (_candidate(resolver, text, ""),))
-    mode = short_name_mode or resolver.conf.effective_short_name_mode
-    try:
-        resolved = resolver.resolve_short_name(text, mode=short_name_mode)
-    except RegresolveError as err:
-        return ImagePlan(text, True, mode, (), err.go_message, str(err))
-    candidates = tuple(
-        CandidatePlan(str(c.reference), resolved.description, c.plan, c.plan_error, c.plan_error)
-        for c in resolved.candidates
-    )
-    return ImagePlan(text, True, resolved.mode, candidates)
-
-
-def _candidate(resolver: regresolve.Resolver, text: str, description: str) -> CandidatePlan:
-    try:
-        plan = resolver.plan(text)
-    except RegresolveError as err:
-        return CandidatePlan(text, description, None, err.go_message, str(err))
-    return CandidatePlan(str(plan.reference), description, plan)
-
-
-def _registry_dict(registry: Registry | None) -> dict[str, str] | None:
-    if registry is None:
-        return None
-    return {"prefix": registry.prefix, "location": registry.location}
-
-
-def _sources_list(plan: regresolve.PullPlan | None) -> list[dict[str, Any]]:
-    if plan is None:
-        return []
-    return [
-        {
-            "reference": str(s.reference),
-            "location": s.location,
-            "insecure": s.insecure,
-            "mirror": s.mirror,
-            "blocked": s.blocked,
-        }
-        for s in plan.sources
-    ]
-
-
-def image_plan_to_dict(image: ImagePlan) -> dict[str, Any]:
-    """The JSON object ``regresolve resolve --json`` prints for one input.
-
-    ``{"input", "reference", "registry": {"prefix", "location"} | null, "sources": [...],
-    "error": null | "<Go error text>"}``.  A short name adds ``"short_name": {"mode",
-    "candidates": [{"reference", "description", "registry", "sources", "error"}]}``; then
-    ``reference`` and ``registry`` are the first candidate's and ``sources`` lists every
-    attempt of every candidate in order.
-    """
-    first = image.candidates[0] if image.candidates else None
-    error = image.failure
-    out: dict[str, Any] = {
-        "input": image.input,
-        "reference": None
-        if first is None or (first.plan is None and not image.short_name)
-        else first.reference,
-        "registry": None
-        if first is None or first.plan is None
-        else _registry_dict(first.plan.registry),
-        "sources": [s for c in image.candidates for s in _sources_list(c.plan)],
-        "error": error,
-    }
-    if image.short_name:
-        out["short_name"] = {
-            "mode": image.mode,
-            "candidates": [
-                {
-                    "reference": c.reference,
-                    "description": c.description,
-                    "registry": None if c.plan is None else _registry_dict(c.plan.registry),
-                    "sources": _sources_list(c.plan),
-                    "error": c.error,
-                }
-                for c in image.candidates
-            ],
-        }
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,7 +119,7 @@ def _config_options() -> argparse.ArgumentParser:
 def _mode_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--short-name-mode",
-        choices=_MODES,
+        choices=SHORT_NAME_MODES,
         help="override the configuration's short-name-mode",
     )
 
@@ -433,7 +245,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         # drop-ins, as podman would list them.
         for path in args.files:
             if os.path.isdir(path):
-                for dropin in _files._dropin_files(path):
+                for dropin in _files.dropin_files(path):
                     validate(dropin, _dropin_loader(dropin))
             else:
                 validate(path, _main_loader(path))
@@ -451,7 +263,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             validate(paths.config_path, _main_loader(paths.config_path))
         for directory in paths.dirs:
             try:
-                dropins = _files._dropin_files(directory)
+                dropins = _files.dropin_files(directory)
             except InvalidConfig as err:
                 problems.append(_problem(err, directory))
                 continue
@@ -485,41 +297,6 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write("ok: no configuration file found (podman uses an empty configuration)\n")
     return EXIT_OK
-
-
-def lint(files: Sequence[tuple[str, RegistriesConf]]) -> list[str]:
-    """Valid, but probably not what was meant: the surprises users report most.
-
-    ``files`` are the files podman reads, each loaded on its own, in merge order.
-    """
-    warnings: list[str] = []
-    first_seen: dict[str, tuple[str, Registry]] = {}
-    for label, conf in files:
-        for reg in conf.registries:
-            entry = f"registry[prefix={json.dumps(reg.prefix)}]"
-            earlier = first_seen.get(reg.prefix)
-            if earlier is not None and earlier[0] != label:
-                lost = len(earlier[1].mirrors)
-                warnings.append(
-                    f"{label}: {entry}: replaces the whole entry from {earlier[0]}"
-                    + (f", dropping its {lost} mirror{'s' if lost != 1 else ''}" if lost else "")
-                    + " (drop-ins replace [[registry]] tables, they do not merge them)"
-                )
-            first_seen[reg.prefix] = (label, reg)
-            for i, mirror in enumerate(reg.mirrors):
-                if mirror.location.endswith("/"):
-                    warnings.append(
-                        f"{label}: {entry}.mirror[{i}]: location {json.dumps(mirror.location)} "
-                        "ends with '/': containers/image 5.34.2 keeps it, and every reference "
-                        "rewritten through this mirror is invalid"
-                    )
-            if reg.blocked and not reg.prefix.startswith("*.") and reg.location != reg.prefix:
-                warnings.append(
-                    f"{label}: {entry}: blocked, but its location {json.dumps(reg.location)} "
-                    "differs from its prefix: pulls are checked on the rewritten reference, "
-                    "so this entry does not block them"
-                )
-    return warnings
 
 
 def _main_loader(path: str) -> Callable[[], object]:
@@ -577,46 +354,10 @@ def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def conf_to_dict(conf: RegistriesConf) -> dict[str, Any]:
-    """The merged configuration as JSON-ready data (the shape of the oracle's ``config``)."""
-    return {
-        "files": list(conf.files),
-        "registries": [
-            {
-                "prefix": r.prefix,
-                "location": r.location,
-                "insecure": r.insecure,
-                "blocked": r.blocked,
-                "mirror_by_digest_only": r.mirror_by_digest_only,
-                "mirrors": [
-                    {
-                        "location": m.location,
-                        "insecure": m.insecure,
-                        "pull_from_mirror": m.pull_from_mirror,
-                    }
-                    for m in r.mirrors
-                ],
-                "origin": r.origin,
-            }
-            for r in conf.registries
-        ],
-        "unqualified_search_registries": (
-            None
-            if conf.unqualified_search_registries is None
-            else list(conf.unqualified_search_registries)
-        ),
-        "unqualified_search_registries_origin": conf.unqualified_search_registries_origin,
-        "short_name_mode": conf.effective_short_name_mode,
-        "credential_helpers": list(conf.credential_helpers),
-        "additional_layer_store_auth_helper": conf.additional_layer_store_auth_helper,
-        "aliases": {a.name: {"value": a.value, "origin": a.origin} for a in conf.aliases},
-    }
-
-
 def _cmd_dump(args: argparse.Namespace, out: TextIO) -> int:
     conf = _load(args)
     if args.format == "json":
-        out.write(json.dumps(conf_to_dict(conf), indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps(conf.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         out.write("".join(f"# from {f}\n" for f in conf.files))
         out.write(conf.to_toml())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 __all__ = [
     "InvalidConfig",
+    "InvalidOpenShiftObject",
+    "InvalidPolicy",
     "InvalidReference",
     "PlanError",
     "RegresolveError",
@@ -93,3 +95,66 @@ class ShortNameError(RegresolveError, ValueError):
     def __init__(self, go_message: str, name: str, *, context: str | None = None) -> None:
         self.name = name
         super().__init__(go_message, context=context)
+
+
+class InvalidPolicy(RegresolveError, ValueError):
+    """A policy.json containers/image would refuse (``InvalidPolicyFormatError``).
+
+    Attributes:
+        path: the file ("" for in-memory text).
+    """
+
+    def __init__(self, go_message: str, *, path: str = "") -> None:
+        self.path = path
+        super().__init__(go_message, context=f"in {path}" if path else None)
+
+
+class InvalidOpenShiftObject(RegresolveError, ValueError):
+    """An object (or a combination of objects) the MCO or the API server would refuse.
+
+    ``go_message`` is the MCO's (or API server's) text.
+
+    Attributes:
+        path: the file the object came from ("" for in-memory data).
+        object: ``Kind/name`` ("" when the problem is not one object's).
+        field: the field path, e.g. ``spec.imageDigestMirrors[0].mirrors[1]`` (or "").
+    """
+
+    def __init__(
+        self,
+        go_message: str,
+        *,
+        path: str = "",
+        object: str = "",
+        field: str = "",
+    ) -> None:
+        self.path = path
+        self.object = object
+        self.field = field
+        where = " ".join(
+            part
+            for part in (
+                object and f"in {object}",
+                field and f"field {field}",
+                path and f"({path})",
+            )
+            if part
+        )
+        super().__init__(go_message, context=where or None)
+
+
+class ConfigProblem(Exception):
+    """Internal: a Go error text about one configuration file, before its path is known.
+
+    The configuration builders raise it; the per-file driver wraps it in :class:`InvalidConfig`
+    with Go's ``loading ... "<path>": `` prefix.  Never escapes the package.
+
+    Attributes:
+        message: the unwrapped Go text.
+        entry: where in the file (``registry[2]``), or None.
+    """
+
+    def __init__(self, message: str, entry: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.entry = entry

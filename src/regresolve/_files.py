@@ -18,12 +18,24 @@ import stat
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from regresolve._config import ParsedFile, merge, parse_alias_cache, parse_file
+import attrs
+
+from regresolve._aliases import parse_alias_cache
+from regresolve._build import ParsedFile, parse_file
+from regresolve._config import RegistriesConf, merge
 from regresolve._errors import InvalidConfig
 from regresolve._gotext import go_quote
-from regresolve._model import Alias, RegistriesConf
+from regresolve._model import Alias
 
-__all__ = ["alias_cache_path", "config_paths", "load_alias_cache", "load_config"]
+__all__ = [
+    "ConfigFiles",
+    "alias_cache_path",
+    "config_files",
+    "config_paths",
+    "dropin_files",
+    "load_alias_cache",
+    "load_config",
+]
 
 SYSTEM_REGISTRIES_CONF: Final = "/etc/containers/registries.conf"
 SYSTEM_REGISTRIES_CONF_DIR: Final = "/etc/containers/registries.conf.d"
@@ -239,7 +251,7 @@ def config_paths(
     )
 
 
-def _dropin_files(directory: str) -> list[str]:
+def dropin_files(directory: str) -> list[str]:
     """Go ``filepath.WalkDir`` as ``dropInConfigs`` uses it, for one directory.
 
     The directory itself is ``lstat``-ed: a missing one is ignored, a symlink to a directory
@@ -255,8 +267,6 @@ def _dropin_files(directory: str) -> list[str]:
         raise InvalidConfig(
             "reading registries.conf.d: " + _go_os_error("lstat", directory, e), path=directory
         ) from None
-    import stat  # noqa: PLC0415 - tiny, only needed here
-
     if not stat.S_ISDIR(st.st_mode):
         return [directory] if directory.endswith(".conf") else []
     try:
@@ -270,6 +280,50 @@ def _dropin_files(directory: str) -> list[str]:
     return [
         _join(directory, name) for name, is_dir in entries if not is_dir and name.endswith(".conf")
     ]
+
+
+@attrs.frozen
+class ConfigFiles:
+    """The files a configuration load reads, in the order it reads them.
+
+    Attributes:
+        main: the main registries.conf podman uses (it may not exist).
+        main_explicit: the path was given (argument or environment): a missing file is an
+            error, not an empty configuration.
+        main_exists: whether something exists at ``main`` now.
+        dropin_dirs: the drop-in directories searched, in order.
+        dropins: the drop-in files found there, in merge order.
+    """
+
+    main: str
+    main_explicit: bool
+    main_exists: bool
+    dropin_dirs: tuple[str, ...]
+    dropins: tuple[str, ...]
+
+
+def config_files(
+    path: PathArg | None = None,
+    *,
+    dropin_dirs: PathArg | Sequence[PathArg] | None = None,
+    home: PathArg | None = None,
+    env: Mapping[str, str] | None = None,
+    root: PathArg | None = None,
+) -> ConfigFiles:
+    """Which files :func:`load_config` reads with the same arguments, without parsing them.
+
+    Raises:
+        InvalidConfig: a drop-in directory cannot be listed.
+    """
+    paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
+    dropins = [f for directory in paths.dirs for f in dropin_files(directory)]
+    return ConfigFiles(
+        main=paths.config_path,
+        main_explicit=paths.explicit,
+        main_exists=os.path.lexists(paths.config_path),
+        dropin_dirs=tuple(paths.dirs),
+        dropins=tuple(dropins),
+    )
 
 
 def load_config(
@@ -316,7 +370,7 @@ def load_config(
     dropins: list[ParsedFile] = []
     files: list[str] = []
     for directory in paths.dirs:
-        files.extend(_dropin_files(directory))
+        files.extend(dropin_files(directory))
     for f in files:
         try:
             text = _read(f)

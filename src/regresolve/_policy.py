@@ -28,7 +28,7 @@ from typing import Any, Final, Literal, Protocol
 
 import attrs
 
-from regresolve._errors import RegresolveError
+from regresolve._errors import InvalidPolicy
 
 __all__ = [
     "InvalidPolicy",
@@ -44,18 +44,6 @@ Verdict = Literal["allowed", "rejected", "signature-required"]
 _KNOWN_TYPES: Final = frozenset(
     {"insecureAcceptAnything", "reject", "signedBy", "signedBaseLayer", "sigstoreSigned"}
 )
-
-
-class InvalidPolicy(RegresolveError, ValueError):
-    """A policy.json containers/image would refuse (``InvalidPolicyFormatError``).
-
-    Attributes:
-        path: the file ("" for in-memory text).
-    """
-
-    def __init__(self, go_message: str, *, path: str = "") -> None:
-        self.path = path
-        super().__init__(go_message, context=f"in {path}" if path else None)
 
 
 @attrs.frozen

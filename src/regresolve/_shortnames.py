@@ -10,23 +10,20 @@ or CI (spec R-SN-1..5).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import attrs
 
 from regresolve._errors import InvalidConfig, InvalidReference, PlanError, ShortNameError
 from regresolve._gotext import go_quote
-from regresolve._model import Alias
+from regresolve._model import SHORT_NAME_MODES, Alias
 from regresolve._plan import PullPlan
+from regresolve._planner import Planner
 from regresolve._reference import Reference, parse_reference, parse_unnormalized_short_name
-
-if TYPE_CHECKING:
-    from regresolve._resolve import Resolver
 
 __all__ = ["ShortNameCandidate", "ShortNameResolution", "resolve", "resolve_locally"]
 
 ERR_NO_TTY = "short-name resolution enforced but cannot prompt without a TTY"
-_MODES = ("enforcing", "permissive", "disabled")
 
 
 @attrs.frozen
@@ -70,7 +67,7 @@ class ShortNameResolution:
     candidates: tuple[ShortNameCandidate, ...]
 
 
-def _candidate(resolver: Resolver, ref: Reference, description: str = "") -> ShortNameCandidate:
+def _candidate(resolver: Planner, ref: Reference, description: str = "") -> ShortNameCandidate:
     ref = ref.with_default_tag() if ref.tag is None and ref.digest is None else ref
     try:
         return ShortNameCandidate(ref, resolver.plan(ref), None, description)
@@ -108,7 +105,7 @@ def _parse(name: str) -> tuple[bool, Reference]:
         raise ShortNameError(e.go_message, name) from None
 
 
-def resolve(resolver: Resolver, name: str, *, mode: str | None = None) -> ShortNameResolution:
+def resolve(resolver: Planner, name: str, *, mode: str | None = None) -> ShortNameResolution:
     """Go ``shortnames.Resolve`` with stdin/stdout not a terminal.
 
     Raises:
@@ -116,7 +113,7 @@ def resolve(resolver: Resolver, name: str, *, mode: str | None = None) -> ShortN
     """
     conf = resolver.conf
     use_mode = conf.effective_short_name_mode if mode is None else mode
-    if use_mode not in _MODES:
+    if use_mode not in SHORT_NAME_MODES:
         raise ShortNameError(f"unsupported short-name mode ({use_mode})", name)
     is_short, ref = _parse(name)
     if not is_short:
@@ -169,7 +166,7 @@ def resolve(resolver: Resolver, name: str, *, mode: str | None = None) -> ShortN
     )
 
 
-def resolve_locally(resolver: Resolver, name: str) -> tuple[Reference, ...]:
+def resolve_locally(resolver: Planner, name: str) -> tuple[Reference, ...]:
     """Go ``shortnames.ResolveLocally``: names to look for in local storage, in order.
 
     Raises:

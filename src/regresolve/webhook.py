@@ -39,10 +39,11 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from regresolve._cli import ImagePlan, plan_image
+from regresolve._config import RegistriesConf
 from regresolve._errors import RegresolveError
-from regresolve._model import RegistriesConf
 from regresolve._policy import Policy
+from regresolve._resolve import Resolver
+from regresolve.imageplan import ImagePlan, plan_image
 
 __all__ = ["MAX_WARNING_LENGTH", "ImagePolicy", "ImageSite", "Mutate", "images_of", "review"]
 
@@ -174,7 +175,7 @@ def _images_of(kind: str, obj: Mapping[str, Any]) -> list[ImageSite]:
 
 def review(
     admission_review: object,
-    resolver: Any,
+    resolver: Resolver | RegistriesConf,
     *,
     mutate: Mutate = "off",
     policy: ImagePolicy | Policy | None = None,
@@ -221,8 +222,6 @@ def review(
         if not uid:
             raise _Malformed("request.uid is missing")
         if isinstance(resolver, RegistriesConf):
-            from regresolve import Resolver  # noqa: PLC0415 - the webhook module stays light
-
             resolver = Resolver(resolver)
         response = _review_request(
             request,
@@ -245,7 +244,7 @@ def review(
 
 def _review_request(
     request: Mapping[str, Any],
-    resolver: Any,
+    resolver: Resolver,
     *,
     mutate: Mutate,
     policy: ImagePolicy | Policy | None,

@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from regresolve._errors import RegresolveError
+from regresolve._errors import InvalidOpenShiftObject
 from regresolve.openshift._registries import MirrorRule
 
 __all__ = [
@@ -38,40 +38,6 @@ __all__ = [
 MirrorKind = Literal["ImageDigestMirrorSet", "ImageTagMirrorSet", "ImageContentSourcePolicy"]
 
 _POLICIES: Final = ("NeverContactSource", "AllowContactingSource")
-
-
-class InvalidOpenShiftObject(RegresolveError, ValueError):
-    """An object (or a combination of objects) the MCO or the API server would refuse.
-
-    ``go_message`` is the MCO's (or API server's) text.
-
-    Attributes:
-        path: the file the object came from ("" for in-memory data).
-        object: ``Kind/name`` ("" when the problem is not one object's).
-        field: the field path, e.g. ``spec.imageDigestMirrors[0].mirrors[1]`` (or "").
-    """
-
-    def __init__(
-        self,
-        go_message: str,
-        *,
-        path: str = "",
-        object: str = "",
-        field: str = "",
-    ) -> None:
-        self.path = path
-        self.object = object
-        self.field = field
-        where = " ".join(
-            part
-            for part in (
-                object and f"in {object}",
-                field and f"field {field}",
-                path and f"({path})",
-            )
-            if part
-        )
-        super().__init__(go_message, context=where or None)
 
 
 @attrs.frozen

@@ -12,7 +12,11 @@ from typing import Any
 
 import attrs
 
+from regresolve._config import RegistriesConf
+from regresolve._plan import PullPlan, PullSource
 from regresolve._policy import PolicyVerdict, parse_policy
+from regresolve._resolve import Resolver
+from regresolve.imageplan import ImagePlan, plan_image
 from regresolve.openshift._render import NodeFiles
 
 __all__ = ["NodePlan", "plan_on_node"]
@@ -24,12 +28,12 @@ class NodePlan:
 
     Attributes:
         input: the image as given.
-        image_plan: the pull plan(s) (``regresolve._cli.ImagePlan``: candidates and sources).
+        image_plan: the pull plan(s): candidates and their sources.
         verdicts: the policy.json verdict for each planned candidate, in candidate order.
     """
 
     input: str
-    image_plan: Any
+    image_plan: ImagePlan
     verdicts: tuple[PolicyVerdict, ...]
 
     @property
@@ -43,7 +47,7 @@ class NodePlan:
         return None
 
     @property
-    def first_source(self) -> Any:
+    def first_source(self) -> PullSource | None:
         """The first source the node contacts (blocked sources fail without I/O), or None."""
         return self.image_plan.first_source
 
@@ -51,13 +55,13 @@ class NodePlan:
     def accepted(self) -> bool:
         """Can this pull succeed, network permitting?  An unblocked source exists and the
         policy verdict of the candidate that source belongs to is not ``rejected``."""
-        for cand, verdict in zip(self._planned(), self.verdicts, strict=True):
-            if verdict.verdict != "rejected" and any(not s.blocked for s in cand.plan.sources):
+        for plan, verdict in zip(self._planned(), self.verdicts, strict=True):
+            if verdict.verdict != "rejected" and any(not s.blocked for s in plan.sources):
                 return True
         return False
 
-    def _planned(self) -> list[Any]:
-        return [c for c in self.image_plan.candidates if c.plan is not None]
+    def _planned(self) -> list[PullPlan]:
+        return [c.plan for c in self.image_plan.candidates if c.plan is not None]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``regresolve openshift plan --json``)."""
@@ -102,7 +106,7 @@ class NodePlan:
         for c in self.image_plan.candidates:
             if c.description:
                 lines.append(f"  candidate {c.reference} ({c.description})")
-            if c.error is not None:
+            if c.plan is None:
                 lines.append(f"  error: {c.error}")
                 continue
             for i, s in enumerate(c.plan.sources, 1):
@@ -139,20 +143,17 @@ def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
             MCO shares: containers/image would refuse it on the node as well).
         InvalidPolicy: likewise for policy.json.
     """
-    import regresolve  # noqa: PLC0415 - the resolver lives in the parent package
-    from regresolve._cli import plan_image  # noqa: PLC0415
-
     dropins = {}
     if files.search_dropin is not None:
         dropins["01-image-searchRegistries.conf"] = files.search_dropin
-    conf = regresolve.RegistriesConf.from_toml(
+    conf = RegistriesConf.from_toml(
         files.registries_conf,
         dropins,
         path="/etc/containers/registries.conf",
         dropin_dir="/etc/containers/registries.conf.d",
     )
     policy = parse_policy(files.policy_json, path="/etc/containers/policy.json")
-    image_plan = plan_image(regresolve.Resolver(conf), image)
+    image_plan = plan_image(Resolver(conf), image)
     verdicts = tuple(
         policy.evaluate(c.plan.reference) for c in image_plan.candidates if c.plan is not None
     )

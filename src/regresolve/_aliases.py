@@ -1,0 +1,120 @@
+"""Short-name aliases: validating names and values, and the user's alias cache (R-SN-6..8).
+
+``[aliases]`` in registries.conf and the machine-written cache
+(``~/.cache/containers/short-name-aliases.conf``) follow the same rules: a name must be a
+short name (no registry, tag or digest), a value a fully qualified repository (registry and
+path, no tag or digest), normalized the way ``ParseNormalizedNamed`` does.  An empty value
+erases an alias set by an earlier file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from regresolve._decode import DecodeError, decode_aliases_only, entry_of, type_message
+from regresolve._errors import ConfigProblem, InvalidConfig, InvalidReference
+from regresolve._gotext import go_quote
+from regresolve._model import Alias
+from regresolve._reference import parse_raw, parse_reference
+from regresolve._toml import TomlSyntaxError, loads
+
+__all__ = ["parse_alias_cache", "short_name_error", "short_name_value", "validate_aliases"]
+
+
+def _has_registry(domain: str) -> bool:
+    return "." in domain or ":" in domain or domain == "localhost"
+
+
+def short_name_error(name: str) -> str | None:
+    """Go ``validateShortName`` (R-SN-8): the error text, or None when ``name`` is valid."""
+    try:
+        ref = parse_raw(name)
+    except InvalidReference as e:
+        return f"cannot parse short name: {go_quote(name)}: {e.go_message}"
+    q = go_quote(name)
+    if ref.digest is not None:
+        return f"invalid short name {q}: must not contain digest"
+    if ref.tag is not None:
+        return f"invalid short name {q}: must not contain tag"
+    if _has_registry(ref.domain):
+        return f"invalid short name {q}: must not contain registry"
+    return None
+
+
+def short_name_value(value: str) -> tuple[str | None, str | None]:
+    """Go ``parseShortNameValue`` (R-SN-7): ``(normalized, None)`` or ``(None, error text)``."""
+    q = go_quote(value)
+    try:
+        ref = parse_raw(value)
+    except InvalidReference as e:
+        return None, f"parsing alias {q}: {e.go_message}"
+    if ref.digest is not None:
+        return None, f"invalid alias {q}: must not contain digest"
+    if ref.tag is not None:
+        return None, f"invalid alias {q}: must not contain tag"
+    if not _has_registry(ref.domain):
+        return None, f"invalid alias {q}: must contain registry and repository"
+    try:
+        return parse_reference(value).name, None  # ParseNormalizedNamed, unwrapped errors
+    except InvalidReference as e:
+        return None, e.go_message
+
+
+def _alias_errors(name: str, value: str) -> tuple[list[str], str | None]:
+    """Errors for one alias (name first, then value) and the normalized value."""
+    errs: list[str] = []
+    err = short_name_error(name)
+    if err is not None:
+        errs.append(err)
+    if value == "":
+        return errs, ""
+    normalized, verr = short_name_value(value)
+    if verr is not None:
+        errs.append(verr)
+        return errs, None
+    return errs, normalized
+
+
+def validate_aliases(aliases: Mapping[str, str], path: str) -> dict[str, Alias]:
+    """Every alias of one file, validated; all errors joined by newlines, in file order.
+
+    Raises:
+        ConfigProblem: one or more invalid aliases (Go joins them; its order is a map walk,
+            regresolve's is the file's).
+    """
+    out: dict[str, Alias] = {}
+    errs: list[str] = []
+    first_bad: str | None = None
+    for name, value in aliases.items():
+        e, normalized = _alias_errors(name, value)
+        if e:
+            errs.extend(e)
+            if first_bad is None:
+                first_bad = name
+        if normalized is not None:
+            out[name] = Alias(name, normalized, path)
+    if errs:
+        raise ConfigProblem("\n".join(errs), f"aliases.{go_quote(first_bad or '')}")
+    return out
+
+
+def parse_alias_cache(text: str, path: str) -> tuple[Alias, ...]:
+    """Validate the machine-written short-name alias cache (``[aliases]`` only).
+
+    Raises:
+        InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
+    """
+    prefix = f"loading short-name aliases config file {go_quote(path)}: "
+    try:
+        doc = loads(text)
+    except TomlSyntaxError as e:
+        raise InvalidConfig(prefix + e.go_text(), path=path) from None
+    try:
+        aliases = decode_aliases_only(doc)
+    except DecodeError as e:
+        raise InvalidConfig(prefix + type_message(e, text), path=path, entry=entry_of(e)) from None
+    try:
+        validated = validate_aliases(aliases, path)
+    except ConfigProblem as e:
+        raise InvalidConfig(prefix + e.message, path=path, entry=e.entry) from None
+    return tuple(validated[k] for k in sorted(validated))

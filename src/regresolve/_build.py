@@ -1,0 +1,342 @@
+"""One registries.conf file -> :class:`ParsedFile`, exactly as containers/image v5.34.2 does it.
+
+Go's ``loadConfigFile`` (``pkg/sysregistriesv2``), per file:
+
+1. decode the TOML into the struct with the v2 and the v1 keys (:mod:`regresolve._decode`);
+2. v1/v2 detection and conversion (R-V1): :func:`_v1_to_v2`;
+3. ``postProcessRegistries``: per-entry location/prefix/mirror checks, the per-file conflict
+   check, the search list, de-duplication by prefix and the sort (R-CONF-6..9):
+   :func:`_post_process`;
+4. the short-name mode, the wildcard prefix format and the aliases (R-CONF-10, R-SN-7/8).
+
+Every error is wrapped with ``loading [drop-in ]registries configuration "<path>": ``.
+Merging the files is :func:`regresolve._config.merge`.  Nothing here reads files.
+
+Error messages that Go builds from a map walk (several alias errors) are in file order here;
+Go's order is random.  Everything else is deterministic in Go and reproduced byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+from collections.abc import Iterator
+from typing import Final, NoReturn
+
+from regresolve._aliases import validate_aliases
+from regresolve._decode import (
+    DecodeError,
+    RawFile,
+    RawMirror,
+    RawRegistry,
+    decode,
+    entry_of,
+    go_dump,
+    type_message,
+)
+from regresolve._errors import ConfigProblem, InvalidConfig
+from regresolve._gotext import go_quote
+from regresolve._model import PULL_FROM_MIRROR_VALUES, SHORT_NAME_MODES, Alias, Mirror, Registry
+from regresolve._toml import TomlSyntaxError, loads
+
+__all__ = ["ParsedFile", "parse_file", "parse_location"]
+
+# R-REF-1 ``domain``, anchored (Go: anchoredDomainRegexp).  Components cannot contain ".",
+# so the only backtracking is inside one component: linear.
+_DOMAIN_RE: Final = re.compile(
+    r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
+    r"(?::[0-9]+)?",
+    re.ASCII,
+)
+_SCHEMES: Final = ("http://", "https://")
+
+
+class ParsedFile:
+    """One validated file, before merging (Go's ``parsedConfig`` for a single file).
+
+    Attributes:
+        path: the file's path as used in messages and ``origin`` fields.
+        registries: validated, de-duplicated, sorted by prefix.
+        unqualified_search_registries: None when the key is absent.
+        credential_helpers: None when the key is absent.
+        short_name_mode: ``""`` when unset or empty.
+        additional_layer_store_auth_helper: as written.
+        aliases: name -> :class:`Alias` (value ``""`` records an erased alias).
+    """
+
+    __slots__ = (
+        "additional_layer_store_auth_helper",
+        "aliases",
+        "credential_helpers",
+        "path",
+        "registries",
+        "short_name_mode",
+        "unqualified_search_registries",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        registries: list[Registry],
+        unqualified_search_registries: tuple[str, ...] | None,
+        credential_helpers: tuple[str, ...] | None,
+        short_name_mode: str,
+        additional_layer_store_auth_helper: str,
+        aliases: dict[str, Alias],
+    ) -> None:
+        self.path = path
+        self.registries = registries
+        self.unqualified_search_registries = unqualified_search_registries
+        self.credential_helpers = credential_helpers
+        self.short_name_mode = short_name_mode
+        self.additional_layer_store_auth_helper = additional_layer_store_auth_helper
+        self.aliases = aliases
+
+
+def parse_location(s: str) -> str:
+    """Go ``parseLocation`` (R-CONF-5): trailing slashes trimmed, no URI scheme."""
+    trimmed = s.rstrip("/")
+    if trimmed.startswith(_SCHEMES):
+        raise ConfigProblem(f"invalid location '{s}': URI schemes are not supported")
+    return trimmed
+
+
+# -- v1 (R-V1) ----------------------------------------------------------------------------
+
+
+def _v1_to_v2(raw: RawFile) -> None:
+    """Go ``ConvertToV2``: one registry per distinct trimmed location, in first-seen order."""
+    regs: dict[str, list[bool]] = {}  # location -> [insecure, blocked]
+    for table, values, idx in (("block", raw.v1_block, 1), ("insecure", raw.v1_insecure, 0)):
+        for i, value in enumerate(values or ()):
+            try:
+                loc = parse_location(value)
+            except ConfigProblem as e:
+                e.entry = f"registries.{table}.registries[{i}]"
+                raise
+            flags = regs.get(loc)
+            if flags is None:
+                flags = regs[loc] = [False, False]
+            flags[idx] = True
+    from_v1 = [(loc, loc, f[0], "", None, f[1], False) for loc, f in regs.items()]
+    raw.registries = [_raw_registry(*r) for r in from_v1]
+    raw.from_v1 = True
+    raw.unqualified_search_registries = raw.v1_search
+    raw.v1_search = raw.v1_insecure = raw.v1_block = None
+
+
+def _raw_registry(*fields: object) -> RawRegistry:
+    return RawRegistry(*fields)  # type: ignore[arg-type]
+
+
+# -- postProcessRegistries (R-CONF-6..9) --------------------------------------------------
+
+
+def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, str]]:
+    """The validated registries, sorted by prefix, and prefix -> entry name (first seen)."""
+    entries = raw.registries or []
+    v1 = raw.from_v1
+    entry_name = "registries" if v1 else "registry"
+    # Per entry: (prefix, location, insecure, blocked); group key -> indices.
+    checked: list[tuple[str, str, bool, bool]] = []
+    groups: dict[str, list[int]] = {}
+    kept: dict[str, Registry] = {}
+    first_index: dict[str, int] = {}
+    for i, (raw_prefix, raw_location, insecure, pfm, mirrors, blocked, mbdo) in enumerate(entries):
+        try:
+            # parseLocation, inlined: this loop runs once per [[registry]].
+            location = raw_location.rstrip("/")
+            if location.startswith(_SCHEMES):
+                raise ConfigProblem(
+                    f"invalid location '{raw_location}': URI schemes are not supported"
+                )
+            if raw_prefix == "":
+                if location == "":
+                    raise ConfigProblem("invalid condition: both location and prefix are unset")
+                prefix = location
+            else:
+                prefix = parse_location(raw_prefix)
+                if location == "" and not prefix.startswith("*."):
+                    raise ConfigProblem(
+                        "invalid condition: location is unset and prefix is not in the"
+                        " format: *.example.com"
+                    )
+            if pfm != "":
+                raise ConfigProblem(
+                    f"pull-from-mirror must not be set for a non-mirror registry {go_quote(prefix)}"
+                )
+            if mirrors:
+                _check_mirrors(mirrors, prefix, mbdo, i)
+        except ConfigProblem as e:
+            if e.entry is None:
+                e.entry = f"{entry_name}[{i}]"
+            raise
+        checked.append((prefix, location, insecure, blocked))
+        groups.setdefault(location or prefix, []).append(i)
+        if prefix not in kept:
+            first_index[prefix] = i
+            kept[prefix] = Registry(
+                prefix,
+                location,
+                insecure,
+                blocked,
+                mbdo,
+                tuple([Mirror(m[0], m[1], m[2]) for m in mirrors]) if mirrors else (),  # type: ignore[arg-type]
+                path,
+            )
+
+    # Conflict check: every entry against every member of its group, in file order.
+    if len(groups) != len(checked):
+        for i, (prefix, location, insecure, blocked) in enumerate(checked):
+            members = groups[location or prefix]
+            if len(members) == 1:
+                continue
+            for j in members:
+                other = checked[j]
+                if insecure != other[2]:
+                    raise ConfigProblem(
+                        f"registry '{location}' is defined multiple times with conflicting"
+                        " 'insecure' setting",
+                        f"registry[{i}]",
+                    )
+                if blocked != other[3]:
+                    raise ConfigProblem(
+                        f"registry '{location}' is defined multiple times with conflicting"
+                        " 'blocked' setting",
+                        f"registry[{i}]",
+                    )
+
+    usr = raw.unqualified_search_registries
+    if usr is not None:
+        usr_key = "unqualified-search-registries" if not v1 else "registries.search.registries"
+        for i, value in enumerate(usr):
+            try:
+                reg = parse_location(value)
+                if _DOMAIN_RE.fullmatch(reg) is None:
+                    raise ConfigProblem(
+                        f"Invalid unqualified-search-registries entry {go_quote(reg)}"
+                    )
+            except ConfigProblem as e:
+                e.entry = f"{usr_key}[{i}]"
+                raise
+            usr[i] = reg
+
+    names = {p: f"{entry_name}[{i}]" for p, i in first_index.items()}
+    return [kept[p] for p in sorted(kept)], names
+
+
+def _check_mirrors(mirrors: list[RawMirror], prefix: str, mbdo: bool, i: int) -> None:
+    for j, (mloc, _insecure, mpfm) in enumerate(mirrors):
+        try:
+            # Go 5.34.2 validates a trimmed *copy*: the stored location keeps its
+            # trailing "/" (R-CONF-6.5); messages show the trimmed one.
+            trimmed = mloc.rstrip("/")
+            if trimmed.startswith(_SCHEMES):
+                raise ConfigProblem(f"invalid location '{mloc}': URI schemes are not supported")
+            if trimmed == "":
+                raise ConfigProblem("invalid condition: mirror location is unset")
+            if mbdo and mpfm != "":
+                raise ConfigProblem(
+                    "cannot set mirror usage mirror-by-digest-only for the registry"
+                    f" ({go_quote(prefix)}) and pull-from-mirror for per-mirror"
+                    f" ({go_quote(trimmed)}) at the same time"
+                )
+            if mpfm not in PULL_FROM_MIRROR_VALUES:
+                raise ConfigProblem(
+                    f"unsupported pull-from-mirror value {go_quote(mpfm)}"
+                    f" for mirror {go_quote(trimmed)}"
+                )
+        except ConfigProblem as e:
+            e.entry = f"registry[{i}].mirror[{j}]"
+            raise
+
+
+# -- per file -----------------------------------------------------------------------------
+
+
+def _raise(path: str, dropin: bool, message: str, entry: str | None) -> NoReturn:
+    what = "drop-in registries configuration" if dropin else "registries configuration"
+    raise InvalidConfig(f"loading {what} {go_quote(path)}: {message}", path=path, entry=entry)
+
+
+@contextlib.contextmanager
+def _gc_paused(size: int) -> Iterator[None]:
+    """Pause the cyclic GC while a large file is turned into objects.
+
+    A 100,000-entry file allocates millions of acyclic containers; the collector's passes
+    over the growing heap cost as much as the parsing itself.  Nothing created here forms
+    a cycle, so pausing loses nothing; the previous state is restored.
+    """
+    if size < 65536 or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
+    """Go ``loadConfigFile(path, forceV2=dropin)`` on text already read.
+
+    Raises:
+        InvalidConfig: with ``go_message`` wrapped as Go's ``tryUpdatingCache`` wraps it.
+    """
+    with _gc_paused(len(text)):
+        return _parse_file(text, path, dropin=dropin)
+
+
+def _parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
+    try:
+        doc = loads(text)
+    except TomlSyntaxError as e:
+        _raise(path, dropin, e.go_text(), None)
+    try:
+        raw = decode(doc)
+    except DecodeError as e:
+        _raise(path, dropin, type_message(e, text), entry_of(e))
+    try:
+        if raw.v1_set():
+            if dropin:
+                raise ConfigProblem("registry must be in v2 format but is in v1")
+            if raw.v2_set():
+                raise ConfigProblem(
+                    "mixing sysregistry v1/v2 is not supported: " + go_dump(raw), "registries"
+                )
+            _v1_to_v2(raw)
+        registries, entries = _post_process(raw, path)
+        mode = raw.short_name_mode
+        if mode != "" and mode not in SHORT_NAME_MODES:
+            raise ConfigProblem(f"invalid short-name mode: {go_quote(mode)}", "short-name-mode")
+        for reg in registries:
+            p = reg.prefix
+            if p.startswith("*.") and ("/" in p or "@" in p or ":" in p):
+                raise ConfigProblem(
+                    "Wildcarded prefix should be in the format: *.example.com. Current prefix"
+                    f" {go_quote(p)} is incorrectly formatted",
+                    entries.get(p, "registry") + ".prefix",
+                )
+        aliases: dict[str, Alias] = {}
+        if raw.aliases:
+            try:
+                aliases = validate_aliases(raw.aliases, path)
+            except ConfigProblem as e:
+                e.message = "validating short-name aliases: " + e.message
+                raise
+    except ConfigProblem as e:
+        _raise(path, dropin, e.message, e.entry)
+    usr = raw.unqualified_search_registries
+    helpers = raw.credential_helpers
+    return ParsedFile(
+        path,
+        registries=registries,
+        unqualified_search_registries=tuple(usr) if usr is not None else None,
+        credential_helpers=tuple(helpers) if helpers is not None else None,
+        short_name_mode=mode,
+        additional_layer_store_auth_helper=raw.additional_layer_store_auth_helper,
+        aliases=aliases,
+    )

@@ -1,0 +1,205 @@
+"""One image string as podman pulls it: short-name resolution, then each candidate's plan.
+
+A pod spec or a command line names an image as a person writes it (``nginx``,
+``quay.io/x/y:1``).  podman (and CRI-O) first resolve a short name to candidates (aliases, then
+the unqualified-search registries, R-SN), then hand each candidate to the docker transport,
+whose plan lists the sources tried (R-PULL).  :func:`plan_image` does both and never raises:
+every failure is recorded in the :class:`ImagePlan`, whose JSON form
+(:func:`image_plan_to_dict`) the command line and the webhook share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from regresolve._errors import RegresolveError
+from regresolve._model import Registry
+from regresolve._plan import PullPlan, PullSource
+from regresolve._reference import is_short_name
+from regresolve._resolve import Resolver
+
+__all__ = ["CandidatePlan", "ImagePlan", "image_plan_to_dict", "plan_image"]
+
+
+@attrs.frozen
+class CandidatePlan:
+    """One fully qualified reference podman would hand to the docker transport.
+
+    Attributes:
+        reference: the candidate as text (for a fully qualified input: the input itself).
+        description: how short-name resolution found it ("" for a fully qualified input).
+        plan: the pull plan, or None when planning failed.
+        error: the Go error text when planning failed, else None.
+    """
+
+    reference: str
+    description: str
+    plan: PullPlan | None
+    error: str | None = None
+    detail: str | None = None
+
+
+@attrs.frozen
+class ImagePlan:
+    """Everything podman would try for one image string, in order.
+
+    Attributes:
+        input: the text as given.
+        short_name: whether the input is a short name (resolved through aliases or the
+            unqualified-search registries before planning).
+        mode: the short-name mode that applied (None for a fully qualified input).
+        candidates: the references podman tries, in order; each carries its plan.
+        error: the Go error text when the input fails before any candidate exists (parse
+            error, short-name resolution error), else None.
+        detail: ``str()`` of that error: the Go text plus regresolve's context.
+    """
+
+    input: str
+    short_name: bool
+    mode: str | None
+    candidates: tuple[CandidatePlan, ...]
+    error: str | None = None
+    detail: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when podman cannot start pulling: an error, or no candidate can be planned.
+
+        A short name whose first candidate cannot be planned is not a failure while another
+        candidate can: podman moves on to the next candidate.
+        """
+        return self.error is not None or all(c.plan is None for c in self.candidates)
+
+    @property
+    def failure(self) -> str | None:
+        """The Go error text when :attr:`failed` (the first candidate's error), else None."""
+        if self.error is not None:
+            return self.error
+        if self.failed:
+            return next((c.error for c in self.candidates if c.error is not None), None)
+        return None
+
+    @property
+    def sources(self) -> tuple[PullSource, ...]:
+        """Every pull attempt, in order, across candidates."""
+        return tuple(s for c in self.candidates if c.plan is not None for s in c.plan.sources)
+
+    @property
+    def all_blocked(self) -> bool:
+        """True when the plan exists but every source is blocked: the pull must fail."""
+        sources = self.sources
+        return bool(sources) and all(s.blocked for s in sources)
+
+    @property
+    def first_source(self) -> PullSource | None:
+        """The first source podman would actually contact (blocked ones fail without I/O)."""
+        for source in self.sources:
+            if not source.blocked:
+                return source
+        return None
+
+
+def plan_image(
+    resolver: Resolver,
+    text: str,
+    *,
+    short_name_mode: str | None = None,
+) -> ImagePlan:
+    """Plan ``text`` as podman would pull it: short-name resolution, then the docker transport.
+
+    Never raises :class:`RegresolveError`: every failure is recorded in the result.
+
+    Args:
+        resolver: the resolver for the configuration in use.
+        text: an image reference as a user or a Pod spec writes it.
+        short_name_mode: overrides the configuration's short-name mode (as
+            ``SystemContext.ShortNameMode`` does); None uses the configuration's.
+    """
+    try:
+        short = is_short_name(text)
+    except RegresolveError:
+        # Not even the raw grammar accepts it: the docker transport's own error is the answer
+        # (ParseNormalizedNamed gives the same text a pull would print).
+        short = False
+    if not short:
+        return ImagePlan(text, False, None, (_candidate(resolver, text, ""),))
+    mode = short_name_mode or resolver.conf.effective_short_name_mode
+    try:
+        resolved = resolver.resolve_short_name(text, mode=short_name_mode)
+    except RegresolveError as err:
+        return ImagePlan(text, True, mode, (), err.go_message, str(err))
+    candidates = tuple(
+        CandidatePlan(str(c.reference), resolved.description, c.plan, c.plan_error, c.plan_error)
+        for c in resolved.candidates
+    )
+    return ImagePlan(text, True, resolved.mode, candidates)
+
+
+def _candidate(resolver: Resolver, text: str, description: str) -> CandidatePlan:
+    try:
+        plan = resolver.plan(text)
+    except RegresolveError as err:
+        return CandidatePlan(text, description, None, err.go_message, str(err))
+    return CandidatePlan(str(plan.reference), description, plan)
+
+
+def _registry_dict(registry: Registry | None) -> dict[str, str] | None:
+    if registry is None:
+        return None
+    return {"prefix": registry.prefix, "location": registry.location}
+
+
+def _sources_list(plan: PullPlan | None) -> list[dict[str, Any]]:
+    if plan is None:
+        return []
+    return [
+        {
+            "reference": str(s.reference),
+            "location": s.location,
+            "insecure": s.insecure,
+            "mirror": s.mirror,
+            "blocked": s.blocked,
+        }
+        for s in plan.sources
+    ]
+
+
+def image_plan_to_dict(image: ImagePlan) -> dict[str, Any]:
+    """The JSON object ``regresolve resolve --json`` prints for one input.
+
+    ``{"input", "reference", "registry": {"prefix", "location"} | null, "sources": [...],
+    "error": null | "<Go error text>"}``.  A short name adds ``"short_name": {"mode",
+    "candidates": [{"reference", "description", "registry", "sources", "error"}]}``; then
+    ``reference`` and ``registry`` are the first candidate's and ``sources`` lists every
+    attempt of every candidate in order.
+    """
+    first = image.candidates[0] if image.candidates else None
+    error = image.failure
+    out: dict[str, Any] = {
+        "input": image.input,
+        "reference": None
+        if first is None or (first.plan is None and not image.short_name)
+        else first.reference,
+        "registry": None
+        if first is None or first.plan is None
+        else _registry_dict(first.plan.registry),
+        "sources": [s for c in image.candidates for s in _sources_list(c.plan)],
+        "error": error,
+    }
+    if image.short_name:
+        out["short_name"] = {
+            "mode": image.mode,
+            "candidates": [
+                {
+                    "reference": c.reference,
+                    "description": c.description,
+                    "registry": None if c.plan is None else _registry_dict(c.plan.registry),
+                    "sources": _sources_list(c.plan),
+                    "error": c.error,
+                }
+                for c in image.candidates
+            ],
+        }
+    return out
