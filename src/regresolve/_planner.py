@@ -244,6 +244,21 @@ class Planner:
             ref = ref.with_default_tag()
         elif tag is not None and digest is not None:
             raise PlanError(ERR_TAG_AND_DIGEST, text)
+        return self.pull_sources(ref, text)
+
+    def pull_sources(self, ref: Reference, text: str | None = None) -> PullPlan:
+        """Go ``FindRegistry(ref.Name())`` + ``PullSourcesFromReference(ref)``, as they are.
+
+        :meth:`plan` is this plus the docker transport's own steps (``:latest`` added, a tag
+        and a digest refused); callers that use the library directly, as the MCO does for the
+        release payload, get this.  Sources still carry the blocked check (R-PULL-5).
+
+        Raises:
+            PlanError: a rewrite that is not a valid canonical reference.
+        """
+        if text is None:
+            text = str(ref)
+        digest = ref.digest
         name = ref.name
         full = str(ref)
         reg = self._index.find(name)

@@ -23,12 +23,13 @@ Theory of operation (rules M1-M5, E1-E7 of the spec):
 from __future__ import annotations
 
 import itertools
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
-from regresolve.openshift._scopes import go_quote as _go_q
+from regresolve._decode import DecodeError, decode, type_message
+from regresolve._gotext import BARE_KEY, go_quote, toml_quote
+from regresolve._toml import TomlSyntaxError, loads
 from regresolve.openshift._scopes import scope_is_nested_inside_scope
 from regresolve.openshift._topo import TopoGraph
 
@@ -155,17 +156,17 @@ def mirrors_adjusted_for_nested_scope(
     if not scope_is_nested_inside_scope(sub_scope, mirrored_scope):
         raise RegistriesEditError(
             "internal error: mirrorsAdjustedForNestedScope for "
-            f"{_go_q(mirrored_scope)} and non-subscope {_go_q(sub_scope)}"
+            f"{go_quote(mirrored_scope)} and non-subscope {go_quote(sub_scope)}"
         )
     if mirrored_scope.startswith("*."):
         raise RegistriesEditError(
             "internal error: mirrorsAdjustedForNestedScope for a wildcard scope "
-            + _go_q(mirrored_scope)
+            + go_quote(mirrored_scope)
         )
     if not sub_scope.startswith(mirrored_scope):
         raise RegistriesEditError(
             "internal error: mirrorsAdjustedForNestedScope with unexpected scopes "
-            f"{_go_q(mirrored_scope)} and {_go_q(sub_scope)}"
+            f"{go_quote(mirrored_scope)} and {go_quote(sub_scope)}"
         )
     adjustment = sub_scope[len(mirrored_scope) :]
     return [GoEndpoint(m.location + adjustment, m.insecure, m.pull_from_mirror) for m in mirrors]
@@ -246,155 +247,54 @@ def edit_registries_config(
 
 
 class ConfDecodeError(Exception):
-    """The base registries.conf cannot be decoded into ``V2RegistriesConf``."""
-
-
-def _type_error(key: str, want: str, value: object) -> ConfDecodeError:
-    got = type(value).__name__
-    return ConfDecodeError(f"toml: cannot decode {got} into {want} (key {key!r})")
-
-
-def _str(d: dict[str, Any], key: str, path: str) -> str:
-    v = d.get(key, "")
-    if not isinstance(v, str):
-        raise _type_error(path + key, "string", v)
-    return v
-
-
-def _bool(d: dict[str, Any], key: str, path: str) -> bool:
-    v = d.get(key, False)
-    if not isinstance(v, bool):
-        raise _type_error(path + key, "bool", v)
-    return v
-
-
-def _str_list(d: dict[str, Any], key: str, path: str) -> list[str] | None:
-    if key not in d:
-        return None
-    v = d[key]
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise _type_error(path + key, "[]string", v)
-    return list(v)
-
-
-def _endpoint_fields(d: dict[str, Any], path: str) -> tuple[str, bool, str]:
-    return _str(d, "location", path), _bool(d, "insecure", path), _str(d, "pull-from-mirror", path)
-
-
-_REGISTRY_KEYS: Final = (
-    "prefix", "location", "insecure", "pull-from-mirror", "mirror", "blocked",
-    "mirror-by-digest-only",
-)  # fmt: skip
-_ENDPOINT_KEYS: Final = ("location", "insecure", "pull-from-mirror")
-_TOP_KEYS: Final = (
-    "registry", "unqualified-search-registries", "credential-helpers", "short-name-mode",
-    "additional-layer-store-auth-helper", "aliases",
-)  # fmt: skip
-
-
-def _fields(d: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    """Map TOML keys to struct fields as BurntSushi does: the exact tag first, else a
-    case-insensitive match (Go ``strings.EqualFold``); unknown keys are dropped, and a later
-    key for the same field overwrites an earlier one."""
-    folded = {n.casefold(): n for n in names}
-    out: dict[str, Any] = {}
-    for key, value in d.items():
-        field_name = key if key in names else folded.get(key.casefold())
-        if field_name is not None:
-            out[field_name] = value
-    return out
+    """The base registries.conf cannot be decoded into ``V2RegistriesConf`` (Go's text)."""
 
 
 def decode_conf(text: str) -> GoConf:
     """Decode registries.conf text the way ``toml.Decode(text, &V2RegistriesConf{})`` does.
 
-    Keys the struct does not have (v1 tables, typos) are dropped, as in Go.
+    The same decoder as containers/image's (:mod:`regresolve._decode`), into the struct
+    without the v1 table: keys the struct does not have (v1 tables, typos) are dropped.
     """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ConfDecodeError(f"toml: {e}") from e
-    data = _fields(data, _TOP_KEYS)
-    conf = GoConf()
-    if "registry" in data:
-        raw = data["registry"]
-        if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-            raise _type_error("registry", "[]sysregistriesv2.Registry", raw)
-        conf.registries = []
-        for i, r_raw in enumerate(raw):
-            r = _fields(r_raw, _REGISTRY_KEYS)
-            p = f"registry[{i}]."
-            loc, ins, pfm = _endpoint_fields(r, p)
-            reg = GoRegistry(
-                prefix=_str(r, "prefix", p),
-                location=loc,
-                insecure=ins,
-                pull_from_mirror=pfm,
-                blocked=_bool(r, "blocked", p),
-                mirror_by_digest_only=_bool(r, "mirror-by-digest-only", p),
+        raw = decode(loads(text), v1=False)
+    except TomlSyntaxError as e:
+        raise ConfDecodeError(e.go_text()) from None
+    except DecodeError as e:
+        raise ConfDecodeError(type_message(e, text)) from None
+    conf = GoConf(
+        unqualified_search_registries=raw.unqualified_search_registries,
+        credential_helpers=raw.credential_helpers,
+        short_name_mode=raw.short_name_mode,
+        additional_layer_store_auth_helper=raw.additional_layer_store_auth_helper,
+        aliases=raw.aliases,
+    )
+    if raw.registries is not None:
+        conf.registries = [
+            GoRegistry(
+                prefix=r.prefix,
+                location=r.location,
+                insecure=r.insecure,
+                pull_from_mirror=r.pull_from_mirror,
+                mirrors=[GoEndpoint(*m) for m in r.mirrors or ()],
+                blocked=r.blocked,
+                mirror_by_digest_only=r.mirror_by_digest_only,
             )
-            if "mirror" in r:
-                mirrors = r["mirror"]
-                if not isinstance(mirrors, list) or not all(isinstance(m, dict) for m in mirrors):
-                    raise _type_error(p + "mirror", "[]sysregistriesv2.Endpoint", mirrors)
-                for j, m in enumerate(mirrors):
-                    fields = _fields(m, _ENDPOINT_KEYS)
-                    reg.mirrors.append(GoEndpoint(*_endpoint_fields(fields, f"{p}mirror[{j}].")))
-            conf.registries.append(reg)
-    conf.unqualified_search_registries = _str_list(data, "unqualified-search-registries", "")
-    conf.credential_helpers = _str_list(data, "credential-helpers", "")
-    conf.short_name_mode = _str(data, "short-name-mode", "")
-    conf.additional_layer_store_auth_helper = _str(data, "additional-layer-store-auth-helper", "")
-    if "aliases" in data:
-        aliases = data["aliases"]
-        if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
-            raise _type_error("aliases", "map[string]string", aliases)
-        conf.aliases = dict(aliases)
+            for r in raw.registries
+        ]
     return conf
-
-
-_BARE_KEY_CHARS: Final = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-)
-
-
-def _go_toml_quote(s: str) -> str:
-    """BurntSushi's ``dblQuotedReplacer``: ``\\"``, ``\\\\``, short escapes, ``\\uXXXX``."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\r":
-            out.append("\\r")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 def _key(k: str) -> str:
     if k == "":
         return '""'
-    if all(c in _BARE_KEY_CHARS for c in k):
+    if BARE_KEY.fullmatch(k):
         return k
-    return _go_toml_quote(k)
+    return toml_quote(k)
 
 
 def _array(values: Sequence[str]) -> str:
-    return "[" + ", ".join(_go_toml_quote(v) for v in values) + "]"
+    return "[" + ", ".join(toml_quote(v) for v in values) + "]"
 
 
 class _Writer:
@@ -414,11 +314,11 @@ class _Writer:
 
 def _encode_endpoint_fields(w: _Writer, indent: str, loc: str, ins: bool, pfm: str) -> None:
     if loc:
-        w.kv(indent, "location", _go_toml_quote(loc))
+        w.kv(indent, "location", toml_quote(loc))
     if ins:
         w.kv(indent, "insecure", "true")
     if pfm:
-        w.kv(indent, "pull-from-mirror", _go_toml_quote(pfm))
+        w.kv(indent, "pull-from-mirror", toml_quote(pfm))
 
 
 def encode_conf(conf: GoConf) -> str:
@@ -438,18 +338,18 @@ def encode_conf(conf: GoConf) -> str:
     ):
         if lst is not None:
             w.kv("", key, _array(lst))
-    w.kv("", "short-name-mode", _go_toml_quote(conf.short_name_mode))
+    w.kv("", "short-name-mode", toml_quote(conf.short_name_mode))
     w.kv(
         "",
         "additional-layer-store-auth-helper",
-        _go_toml_quote(conf.additional_layer_store_auth_helper),
+        toml_quote(conf.additional_layer_store_auth_helper),
     )
     for reg in regs or ():
         w.newline()
         w.parts.append("[[registry]]")
         w.newline()
         ind = "  "
-        w.kv(ind, "prefix", _go_toml_quote(reg.prefix))
+        w.kv(ind, "prefix", toml_quote(reg.prefix))
         _encode_endpoint_fields(w, ind, reg.location, reg.insecure, reg.pull_from_mirror)
         if reg.blocked:
             w.kv(ind, "blocked", "true")
@@ -465,5 +365,5 @@ def encode_conf(conf: GoConf) -> str:
         w.parts.append("[aliases]")
         w.newline()
         for k in sorted(conf.aliases):
-            w.kv("  ", k, _go_toml_quote(conf.aliases[k]))
+            w.kv("  ", k, toml_quote(conf.aliases[k]))
     return "".join(w.parts)

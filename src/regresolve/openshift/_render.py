@@ -22,6 +22,11 @@ from typing import Final
 
 import attrs
 
+from regresolve._config import RegistriesConf
+from regresolve._errors import InvalidConfig, InvalidReference, PlanError
+from regresolve._gotext import go_quote
+from regresolve._planner import Planner
+from regresolve._reference import Reference, parse_reference
 from regresolve.openshift._objects import (
     ClusterImageObjects,
     ImageConfig,
@@ -48,9 +53,6 @@ from regresolve.openshift._scopes import (
     SOURCE_RE,
     is_valid_registries_conf_scope,
     scope_is_nested_inside_scope,
-)
-from regresolve.openshift._scopes import (
-    go_quote as _go_q,
 )
 
 __all__ = [
@@ -138,7 +140,7 @@ def validate_registries_conf_scopes(
         for i, scope in enumerate(scopes):
             if not is_valid_registries_conf_scope(scope):
                 raise InvalidOpenShiftObject(
-                    f"invalid entry for {what} registries {_go_q(scope)}",
+                    f"invalid entry for {what} registries {go_quote(scope)}",
                     object="Image/cluster",
                     field=f"spec.registrySources.{what}Registries[{i}]",
                     path=image_origin,
@@ -156,14 +158,16 @@ def validate_registries_conf_scopes(
             f = f"spec.{list_field}[{i}]"
             if not SOURCE_RE.fullmatch(rule.source):
                 raise InvalidOpenShiftObject(
-                    f"invalid format for source {_go_q(rule.source)}", field=f + ".source", **where
+                    f"invalid format for source {go_quote(rule.source)}",
+                    field=f + ".source",
+                    **where,
                 )
             policy = rule.mirror_source_policy or "AllowContactingSource"
             if rule.source in seen:
                 if seen[rule.source] != policy:
                     raise InvalidOpenShiftObject(
                         "conflicting mirrorSourcePolicy is set for the same source "
-                        f"{_go_q(rule.source)} in imagedigestmirrorsets, imagetagmirrorsets, "
+                        f"{go_quote(rule.source)} in imagedigestmirrorsets, imagetagmirrorsets, "
                         "or imagecontentsourcepolicies",
                         field=f + ".mirrorSourcePolicy",
                         **where,
@@ -173,14 +177,14 @@ def validate_registries_conf_scopes(
             for j, mirror in enumerate(rule.mirrors):
                 if not MIRROR_RE.fullmatch(mirror):
                     raise InvalidOpenShiftObject(
-                        f"invalid format for mirror {_go_q(mirror)}",
+                        f"invalid format for mirror {go_quote(mirror)}",
                         field=f"{f}.mirrors[{j}]",
                         **where,
                     )
                 if policy == "NeverContactSource" and mirror == rule.source:
                     raise InvalidOpenShiftObject(
                         "cannot set mirrorSourcePolicy: NeverContactSource if the source "
-                        f"{_go_q(rule.source)} is one of the mirrors",
+                        f"{go_quote(rule.source)} is one of the mirrors",
                         field=f"{f}.mirrors[{j}]",
                         **where,
                     )
@@ -205,10 +209,7 @@ class BlockedAndAllowed:
     logs: tuple[str, ...] = ()
 
 
-def _payload_repo(release_image: str) -> tuple[str, object]:
-    from regresolve import parse_reference  # noqa: PLC0415 - avoids an import cycle
-    from regresolve._errors import InvalidReference  # noqa: PLC0415
-
+def _payload_repo(release_image: str) -> tuple[str, Reference]:
     try:
         ref = parse_reference(release_image, normalize=False)
     except InvalidReference:
@@ -247,7 +248,7 @@ def valid_blocked_and_allowed(
                 block_err.append(reg)
                 continue
             logs.append(
-                f"{_go_q(reg)} matches the payload repository, but will add it to the list of "
+                f"{go_quote(reg)} matches the payload repository, but will add it to the list of "
                 "blocked registries as there are mirror rules configured for it"
             )
             reg_blocked.append(reg)
@@ -259,7 +260,7 @@ def valid_blocked_and_allowed(
         pol_blocked.append(reg)
     err = None
     if block_err:
-        listed = "[" + " ".join(_go_q(r) for r in block_err) + "]"
+        listed = "[" + " ".join(go_quote(r) for r in block_err) + "]"
         err = (
             f"error adding {listed} to blocked registries, cannot block the repository being "
             "used by the payload"
@@ -275,7 +276,7 @@ def valid_blocked_and_allowed(
 
 
 def _payload_has_unblocked_mirror(
-    payload_ref: object,
+    payload_ref: Reference,
     image: ImageConfig,
     icsp: Sequence[MirrorObject],
     idms: Sequence[MirrorObject],
@@ -296,24 +297,7 @@ def _payload_has_unblocked_mirror(
     return False
 
 
-def _ref_matching_prefix(ref: str, prefix: str) -> int:
-    """containers/image ``refMatchingPrefix`` (with ``refMatchingSubdomainPrefix``)."""
-    if prefix.startswith("*."):
-        i = ref.find(prefix[1:])
-        if i == -1 or "/" in ref[:i]:
-            return -1
-        i += len(prefix) - 1
-        if i == len(ref) or ref[i] in ":/@":
-            return i
-        return -1
-    if not ref.startswith(prefix):
-        return -1
-    if len(ref) == len(prefix) or ref[len(prefix)] in ":/@":
-        return len(prefix)
-    return -1
-
-
-def _pull_source_names(conf: GoConf, ref: object) -> list[str]:
+def _pull_source_names(conf: GoConf, ref: Reference) -> list[str]:
     """``FindRegistry`` + ``PullSourcesFromReference`` on a freshly edited configuration
     (the MCO writes it to a temporary file and loads it with containers/image), returning
     each pull source's repository name.
@@ -322,47 +306,20 @@ def _pull_source_names(conf: GoConf, ref: object) -> list[str]:
         RegistriesEditError: containers/image refuses the temporary file, no entry matches
             (Go dereferences a nil registry there), or a rewrite fails.
     """
-    import regresolve  # noqa: PLC0415 - avoids an import cycle
-    from regresolve._errors import InvalidConfig  # noqa: PLC0415
-
-    name: str = ref.name  # type: ignore[attr-defined]
-    digested = getattr(ref, "digest", None) is not None
     try:
-        loaded = regresolve.RegistriesConf.from_toml(encode_conf(conf))
+        loaded = RegistriesConf.from_toml(encode_conf(conf))
     except InvalidConfig as e:
         raise RegistriesEditError(e.go_message) from e
-    best = None
-    for reg in loaded.registries:  # sorted by prefix: the first of equal length wins
-        if _ref_matching_prefix(name, reg.prefix) != -1 and (
-            best is None or len(reg.prefix) > len(best.prefix)
-        ):
-            best = reg
-    if best is None:
+    planner = Planner(loaded, cache_size=0)
+    if planner.find_registry(ref.name) is None:
         raise RegistriesEditError(
-            "internal error: no registries.conf entry for the payload repository " + name
+            "internal error: no registries.conf entry for the payload repository " + ref.name
         )
-    text = str(ref)
-    locations = [
-        m.location
-        for m in best.mirrors
-        if not (
-            (best.mirror_by_digest_only and not digested)
-            or (m.pull_from_mirror == "digest-only" and not digested)
-            or (m.pull_from_mirror == "tag-only" and digested)
-        )
-    ]
-    locations.append(best.location)
-    names = []
-    for loc in locations:
-        if not loc:
-            names.append(name)
-            continue
-        cut = _ref_matching_prefix(text, best.prefix)
-        try:
-            names.append(regresolve.parse_reference(loc + text[cut:], normalize=False).name)
-        except regresolve.InvalidReference as e:
-            raise RegistriesEditError(f"rewriting reference: {e.go_message}") from e
-    return names
+    try:
+        plan = planner.pull_sources(ref)
+    except PlanError as e:
+        raise RegistriesEditError(e.go_message) from e
+    return [parse_reference(s.reference, normalize=False).name for s in plan.sources]
 
 
 def render(
@@ -480,11 +437,9 @@ def render(
 
 def _node_refuses(text: str) -> str | None:
     """The error containers/image gives loading ``text`` as the node's registries.conf."""
-    import regresolve  # noqa: PLC0415 - avoids an import cycle
-
     try:
-        regresolve.RegistriesConf.from_toml(text, path=REGISTRIES_CONF_PATH)
-    except regresolve.InvalidConfig as e:
+        RegistriesConf.from_toml(text, path=REGISTRIES_CONF_PATH)
+    except InvalidConfig as e:
         return e.go_message
     return None
 
