@@ -9,12 +9,18 @@ auth helper replace the earlier ones when set, and its aliases are added on top.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from regresolve._build import ParsedFile, parse_file
-from regresolve._model import DEFAULT_CREDENTIAL_HELPERS, Alias, Registry, ShortNameMode
+from regresolve._model import (
+    DEFAULT_CREDENTIAL_HELPERS,
+    Alias,
+    EffectiveShortNameMode,
+    Registry,
+    ShortNameMode,
+)
 from regresolve._write import dump_registries_conf
 
 __all__ = ["RegistriesConf", "conf_to_dict", "merge", "parse_registries_conf"]
@@ -72,7 +78,7 @@ class RegistriesConf:
         return dump_registries_conf(self)
 
     @property
-    def effective_short_name_mode(self) -> Literal["enforcing", "permissive", "disabled"]:
+    def effective_short_name_mode(self) -> EffectiveShortNameMode:
         """The mode short-name resolution uses: unset means ``permissive``."""
         return self.short_name_mode or "permissive"
 

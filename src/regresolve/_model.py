@@ -20,6 +20,7 @@ __all__ = [
     "PULL_FROM_MIRROR_VALUES",
     "SHORT_NAME_MODES",
     "Alias",
+    "EffectiveShortNameMode",
     "Mirror",
     "PullFromMirror",
     "Registry",
@@ -30,6 +31,8 @@ __all__ = [
 PullFromMirror = Literal["", "all", "digest-only", "tag-only"]
 #: Values of ``short-name-mode`` after merging (``""`` means unset, i.e. permissive).
 ShortNameMode = Literal["", "enforcing", "permissive", "disabled"]
+#: The mode short-name resolution applies (unset is permissive).
+EffectiveShortNameMode = Literal["enforcing", "permissive", "disabled"]
 
 #: The short-name modes a file, podman or CRI-O may set (R-CONF-10), in Go's order.
 SHORT_NAME_MODES: Final = ("enforcing", "permissive", "disabled")
