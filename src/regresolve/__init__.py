@@ -12,6 +12,7 @@ from regresolve._errors import (
     InvalidConfig,
     InvalidOpenShiftObject,
     InvalidPolicy,
+    InvalidProfile,
     InvalidReference,
     PlanError,
     RegresolveError,
@@ -21,6 +22,7 @@ from regresolve._files import ConfigFiles, config_files, load_alias_cache, load_
 from regresolve._model import Alias, Mirror, Registry
 from regresolve._plan import PullPlan, PullSource, SkippedMirror
 from regresolve._policy import Policy, PolicyVerdict, parse_policy
+from regresolve._profiles import PRODUCTS, Profile, make_profile, product_profile
 from regresolve._reference import Reference, is_short_name, parse_reference
 from regresolve._reload import Reloader, watch
 from regresolve._resolve import Resolver
@@ -30,6 +32,7 @@ from regresolve.imageplan import CandidatePlan, ImagePlan, image_plan_to_dict, p
 __version__ = "0.1.0"
 
 __all__ = [
+    "PRODUCTS",
     "Alias",
     "CandidatePlan",
     "ConfigFiles",
@@ -37,11 +40,13 @@ __all__ = [
     "InvalidConfig",
     "InvalidOpenShiftObject",
     "InvalidPolicy",
+    "InvalidProfile",
     "InvalidReference",
     "Mirror",
     "PlanError",
     "Policy",
     "PolicyVerdict",
+    "Profile",
     "PullPlan",
     "PullSource",
     "Reference",
@@ -60,8 +65,10 @@ __all__ = [
     "is_short_name",
     "load_alias_cache",
     "load_config",
+    "make_profile",
     "parse_policy",
     "parse_reference",
     "plan_image",
+    "product_profile",
     "watch",
 ]

@@ -12,6 +12,7 @@ __all__ = [
     "InvalidConfig",
     "InvalidOpenShiftObject",
     "InvalidPolicy",
+    "InvalidProfile",
     "InvalidReference",
     "PlanError",
     "RegresolveError",
@@ -141,6 +142,13 @@ class InvalidOpenShiftObject(RegresolveError, ValueError):
             if part
         )
         super().__init__(go_message, context=where or None)
+
+
+class InvalidProfile(RegresolveError, ValueError):
+    """An unknown containers/image version, program or product name (``--as``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 class ConfigProblem(Exception):

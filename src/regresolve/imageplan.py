@@ -17,8 +17,10 @@ import attrs
 from regresolve._errors import RegresolveError
 from regresolve._model import Registry
 from regresolve._plan import PullPlan, PullSource
-from regresolve._reference import is_short_name
+from regresolve._profiles import DEFAULT_PROFILE, Profile
+from regresolve._reference import is_short_name, parse_raw
 from regresolve._resolve import Resolver
+from regresolve._shortnames import ERR_NO_TTY
 
 __all__ = ["CandidatePlan", "ImagePlan", "image_plan_to_dict", "plan_image"]
 
@@ -106,8 +108,9 @@ def plan_image(
     text: str,
     *,
     short_name_mode: str | None = None,
+    profile: Profile | None = None,
 ) -> ImagePlan:
-    """Plan ``text`` as podman would pull it: short-name resolution, then the docker transport.
+    """Plan ``text`` as the program pulls it: short-name resolution, then the docker transport.
 
     Never raises :class:`RegresolveError`: every failure is recorded in the result.
 
@@ -115,26 +118,69 @@ def plan_image(
         resolver: the resolver for the configuration in use.
         text: an image reference as a user or a Pod spec writes it.
         short_name_mode: overrides the configuration's short-name mode (as
-            ``SystemContext.ShortNameMode`` does); None uses the configuration's.
+            ``SystemContext.ShortNameMode`` does) and the program's; None uses the program's
+            (CRI-O's) or else the configuration's.
+        profile: the program around the library (default: podman).  podman, buildah and
+            CRI-O pull ``name:tag@digest`` by digest (the tag is dropped, as Docker does);
+            skopeo's docker transport refuses it.  CRI-O up to 1.33 resolves short names with
+            the mode disabled, 1.34+ with crio.conf's ``short_name_mode``; skopeo does not
+            resolve short names (``nginx`` is ``docker.io/library/nginx``).
     """
+    who = profile or DEFAULT_PROFILE
+    # libimage (podman, buildah) drops the tag of a tagged and digested name before anything.
+    text_used = _without_tag(text) if who.consumer in ("podman", "buildah") else text
+    if not who.resolves_short_names:
+        return ImagePlan(text, False, None, (_candidate(resolver, text, ""),))
     try:
-        short = is_short_name(text)
+        short = is_short_name(text_used)
     except RegresolveError:
         # Not even the raw grammar accepts it: the docker transport's own error is the answer
         # (ParseNormalizedNamed gives the same text a pull would print).
         short = False
+    # CRI-O sends even a qualified name through shortnames.Resolve, then drops the tag of
+    # each candidate that has a tag and a digest.
+    crio = who.consumer == "cri-o"
     if not short:
-        return ImagePlan(text, False, None, (_candidate(resolver, text, ""),))
-    mode = short_name_mode or resolver.conf.effective_short_name_mode
+        return ImagePlan(
+            text,
+            False,
+            None,
+            (_candidate(resolver, _without_tag(text) if crio else text_used, ""),),
+        )
+    forced = short_name_mode or who.short_name_mode
+    mode = forced or resolver.conf.effective_short_name_mode
     try:
-        resolved = resolver.resolve_short_name(text, mode=short_name_mode)
+        resolved = resolver.resolve_short_name(text_used, mode=forced)
     except RegresolveError as err:
-        return ImagePlan(text, True, mode, (), err.go_message, str(err))
-    candidates = tuple(
-        CandidatePlan(str(c.reference), resolved.description, c.plan, c.plan_error, c.plan_error)
-        for c in resolved.candidates
-    )
+        message = err.go_message
+        if crio and message == ERR_NO_TTY:
+            message = f"short name mode is enforcing, but image name {text} returns ambiguous list"
+            return ImagePlan(text, True, mode, (), message, message)
+        return ImagePlan(text, True, mode, (), message, str(err))
+    if crio:
+        candidates = tuple(
+            _candidate(resolver, _without_tag(str(c.reference)), resolved.description)
+            for c in resolved.candidates
+        )
+    else:
+        candidates = tuple(
+            CandidatePlan(
+                str(c.reference), resolved.description, c.plan, c.plan_error, c.plan_error
+            )
+            for c in resolved.candidates
+        )
     return ImagePlan(text, True, resolved.mode, candidates)
+
+
+def _without_tag(text: str) -> str:
+    """``name:tag@digest`` -> ``name@digest`` (as written); anything else unchanged."""
+    try:
+        ref = parse_raw(text)
+    except RegresolveError:
+        return text
+    if ref.tag is None or ref.digest is None:
+        return text
+    return f"{ref.name}@{ref.digest}"
 
 
 def _candidate(resolver: Resolver, text: str, description: str) -> CandidatePlan:
