@@ -10,9 +10,13 @@ resolution; a tag and a digest together refused).
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 import regresolve
+from regresolve._cli import main
 from regresolve._profiles import (
     CHANGES,
     NEWEST_MINOR,
@@ -175,3 +179,48 @@ def test_changes_are_ordered_by_release() -> None:
     assert product_profile("podman-5.4").has("mirror-location-trimmed") is False
     assert product_profile("podman-5.5").has("mirror-location-trimmed") is True
     assert set(CHANGES.values()) <= set(range(OLDEST_MINOR, NEWEST_MINOR + 1))
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def _run(tmp_path: Path, *argv: str) -> tuple[int, str]:
+    conf = tmp_path / "registries.conf"
+    conf.write_text(TWO_SEARCH, encoding="utf-8")
+    out = io.StringIO()
+    code = main(
+        ["resolve", "--config", str(conf), "--config-dir", str(tmp_path / "none"), *argv],
+        out=out,
+    )
+    return code, out.getvalue()
+
+
+def test_cli_as_crio_131_plans_tag_and_digest_by_digest(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "--as", "crio-1.31", f"docker.io/library/nginx:1.25@{DIGEST}")
+    assert code == 0
+    assert f"1. docker.io/library/nginx@{DIGEST}" in out
+
+
+def test_cli_as_skopeo_refuses_tag_and_digest(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "--as", "skopeo", f"docker.io/library/nginx:1.25@{DIGEST}")
+    assert code == 1
+    assert ERR_TAG_AND_DIGEST in out
+
+
+def test_cli_short_name_under_crio_134_and_ocp_421(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "--as", "crio-1.34", "nginx")
+    assert code == 1
+    assert "short name mode is enforcing, but image name nginx returns ambiguous list" in out
+    code, out = _run(tmp_path, "--as", "ocp-4.21", "nginx")
+    assert code == 0
+    assert "2. docker.io/library/nginx:latest" in out
+
+
+def test_cli_options_refine_a_product(tmp_path: Path) -> None:
+    code, _out = _run(tmp_path, "--as", "crio-1.34", "--crio-short-name-mode", "disabled", "nginx")
+    assert code == 0
+
+
+def test_cli_unknown_product_is_a_usage_error(tmp_path: Path) -> None:
+    code, _out = _run(tmp_path, "--as", "podman-0.1", "nginx")
+    assert code == 2

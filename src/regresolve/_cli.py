@@ -33,12 +33,21 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
+import attrs
+
 import regresolve
 from regresolve import _files
 from regresolve._config import RegistriesConf
-from regresolve._errors import InvalidConfig, RegresolveError
+from regresolve._errors import InvalidConfig, InvalidProfile, RegresolveError
 from regresolve._lint import lint
 from regresolve._model import SHORT_NAME_MODES
+from regresolve._profiles import (
+    CONSUMERS,
+    DEFAULT_PROFILE,
+    Profile,
+    make_profile,
+    product_profile,
+)
 from regresolve.imageplan import ImagePlan, image_plan_to_dict, plan_image
 
 __all__ = ["build_parser", "main"]
@@ -113,7 +122,48 @@ def _config_options() -> argparse.ArgumentParser:
         metavar="DIR",
         help="look for /etc/containers/... below DIR (a node's root mounted elsewhere)",
     )
+    program = common.add_argument_group(
+        "the program that pulls (default: podman with containers/image 5.34.2)"
+    )
+    program.add_argument(
+        "--as",
+        dest="product",
+        metavar="PRODUCT",
+        help="a product shorthand: podman-4.3, debian-12, rhel-9.4, ubuntu-24.04, crio-1.31, "
+        "ocp-4.18, skopeo, ... (docs/versions.md lists them all)",
+    )
+    program.add_argument(
+        "--containers-image",
+        metavar="VERSION",
+        help="the containers/image release whose semantics apply (5.23 ... 5.41)",
+    )
+    program.add_argument(
+        "--consumer",
+        choices=CONSUMERS,
+        help="the program around the library (tag+digest, short names, auth file)",
+    )
+    program.add_argument(
+        "--crio-short-name-mode",
+        choices=("enforcing", "disabled"),
+        help="CRI-O 1.34+: short_name_mode from crio.conf (default enforcing)",
+    )
     return common
+
+
+def _profile(args: argparse.Namespace) -> Profile:
+    """The profile the options name: ``--as`` first, then the single options on top."""
+    base = product_profile(args.product) if args.product else DEFAULT_PROFILE
+    if not (args.containers_image or args.consumer or args.crio_short_name_mode):
+        return base
+    return attrs.evolve(
+        make_profile(
+            args.containers_image or base.containers_image,
+            args.consumer or base.consumer,
+            crio_short_name_mode=args.crio_short_name_mode or base.crio_short_name_mode,
+            auth_file=base.auth_file,
+        ),
+        product=base.product,
+    )
 
 
 def _mode_option(parser: argparse.ArgumentParser) -> None:
@@ -131,7 +181,11 @@ def _mode_option(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_resolve(args: argparse.Namespace, out: TextIO) -> int:
     resolver = _resolver(args)
-    plans = [plan_image(resolver, ref, short_name_mode=args.short_name_mode) for ref in args.ref]
+    profile = _profile(args)
+    plans = [
+        plan_image(resolver, ref, short_name_mode=args.short_name_mode, profile=profile)
+        for ref in args.ref
+    ]
     if args.json:
         for image in plans:
             out.write(json.dumps(image_plan_to_dict(image), ensure_ascii=False) + "\n")
@@ -186,8 +240,10 @@ def _write_resolve_text(image: ImagePlan, out: TextIO) -> None:
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     resolver = _resolver(args)
     conf = resolver.conf
-    image = plan_image(resolver, args.ref, short_name_mode=args.short_name_mode)
+    profile = _profile(args)
+    image = plan_image(resolver, args.ref, short_name_mode=args.short_name_mode, profile=profile)
     out.write(_describe_files(conf))
+    out.write(f"Program: {profile.describe()}\n")
     if image.error is not None:
         out.write(f"\n{_show(image.input)}: {image.detail}\n")
         return EXIT_UNPLANNABLE
@@ -469,7 +525,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     func: _Command = args.func
     try:
         return func(args, stream)
-    except InvalidConfig as err:
+    except (InvalidConfig, InvalidProfile) as err:
         sys.stderr.write(f"regresolve: {err}\n")
         return EXIT_USAGE
     except _UsageError as err:
