@@ -224,3 +224,13 @@ def test_cli_options_refine_a_product(tmp_path: Path) -> None:
 def test_cli_unknown_product_is_a_usage_error(tmp_path: Path) -> None:
     code, _out = _run(tmp_path, "--as", "podman-0.1", "nginx")
     assert code == 2
+
+
+def test_the_product_table_in_the_docs_matches_the_code() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "versions.md").read_text("utf-8")
+    rows = {}
+    for line in page.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0].startswith("`") and cells[1][:2] == "5.":
+            rows[cells[0].strip("`")] = (cells[1], cells[2])
+    assert rows == {p.name: (p.containers_image, p.consumer) for p in PRODUCTS.values()}
