@@ -152,7 +152,10 @@ def test_resolve_namespace_block_from_a_dropin() -> None:
 
 def test_resolve_error_exits_1_and_continues() -> None:
     """Every reference gets its object; one failure makes the exit status 1."""
-    code, objs = resolve_json(f"docker.io/library/nginx:1@{DIGEST}", "quay.io/a/b:1")
+    # skopeo's docker transport refuses a tag and a digest together (podman would drop the tag).
+    code, objs = resolve_json(
+        "--consumer", "skopeo", f"docker.io/library/nginx:1@{DIGEST}", "quay.io/a/b:1"
+    )
 
     assert code == 1
     assert (

@@ -205,8 +205,11 @@ class Planner:
         """Go ``FindRegistry`` on any string (a prefix with ``:tag`` only matches full strings)."""
         return self._index.find(name)
 
-    def plan(self, reference: str | Reference) -> PullPlan:
+    def plan(self, reference: str | Reference, *, parsed: Reference | None = None) -> PullPlan:
         """The pull plan for one reference.
+
+        ``parsed``, when given with a string, is that string already parsed with
+        ``parse_reference`` (callers that parsed it anyway save the second parse).
 
         Raises:
             InvalidReference: the text is not a reference (Go's message).
@@ -217,7 +220,7 @@ class Planner:
             hit = self._cache.get(reference)
             if hit is not None:
                 return hit
-            ref = parse_reference(reference)
+            ref = parse_reference(reference) if parsed is None else parsed
             text = reference
         else:
             ref = reference

@@ -18,7 +18,7 @@ from regresolve._errors import RegresolveError
 from regresolve._model import Registry
 from regresolve._plan import PullPlan, PullSource
 from regresolve._profiles import DEFAULT_PROFILE, Profile
-from regresolve._reference import is_short_name, parse_raw
+from regresolve._reference import Reference, parse_raw, parse_unnormalized_short_name
 from regresolve._resolve import Resolver
 from regresolve._shortnames import ERR_NO_TTY
 
@@ -131,8 +131,9 @@ def plan_image(
     text_used = _without_tag(text) if who.consumer in ("podman", "buildah") else text
     if not who.resolves_short_names:
         return ImagePlan(text, False, None, (_candidate(resolver, text, ""),))
+    parsed: Reference | None = None
     try:
-        short = is_short_name(text_used)
+        short, parsed = parse_unnormalized_short_name(text_used)
     except RegresolveError:
         # Not even the raw grammar accepts it: the docker transport's own error is the answer
         # (ParseNormalizedNamed gives the same text a pull would print).
@@ -141,12 +142,10 @@ def plan_image(
     # each candidate that has a tag and a digest.
     crio = who.consumer == "cri-o"
     if not short:
-        return ImagePlan(
-            text,
-            False,
-            None,
-            (_candidate(resolver, _without_tag(text) if crio else text_used, ""),),
-        )
+        qualified = _without_tag(text) if crio else text_used
+        # A qualified name was parsed with ParseNormalizedNamed already: plan it as parsed.
+        reuse = parsed if qualified == text_used else None
+        return ImagePlan(text, False, None, (_candidate(resolver, qualified, "", reuse),))
     forced = short_name_mode or who.short_name_mode
     mode = forced or resolver.conf.effective_short_name_mode
     try:
@@ -174,6 +173,8 @@ def plan_image(
 
 def _without_tag(text: str) -> str:
     """``name:tag@digest`` -> ``name@digest`` (as written); anything else unchanged."""
+    if "@" not in text:
+        return text
     try:
         ref = parse_raw(text)
     except RegresolveError:
@@ -183,9 +184,11 @@ def _without_tag(text: str) -> str:
     return f"{ref.name}@{ref.digest}"
 
 
-def _candidate(resolver: Resolver, text: str, description: str) -> CandidatePlan:
+def _candidate(
+    resolver: Resolver, text: str, description: str, parsed: Reference | None = None
+) -> CandidatePlan:
     try:
-        plan = resolver.plan(text)
+        plan = resolver.plan(text, parsed=parsed)
     except RegresolveError as err:
         return CandidatePlan(text, description, None, err.go_message, str(err))
     return CandidatePlan(str(plan.reference), description, plan)
