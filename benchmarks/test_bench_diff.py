@@ -31,7 +31,8 @@ IMAGES = 100_000
 
 def _after(text: str) -> str:
     out = []
-    for i, block in enumerate(text.split("[[registry]]\n")):
+    for i, part in enumerate(text.split("[[registry]]\n")):
+        block = part
         if i >= 3 and i % 10 == 0:
             block = block.replace(
                 "[[registry.mirror]]\n",
@@ -52,15 +53,15 @@ def _images(n: int) -> list[str]:
         host = f"registry{org % 7}.example.com/org{org}/repo{repo}"
         kind = i % 5
         if kind == 0:
-            images.append(f"{host}:v{i % 97}")
+            images.append(f"{host}:v{i}")
         elif kind == 1:
-            images.append(f"{host}/sub@{DIGEST}")
+            images.append(f"{host}/s{i}@{DIGEST}")
         elif kind == 2:
             images.append(f"quay.io/someone/thing{i}:1.0")
         elif kind == 3:
-            images.append(f"a{i % 13}.wild.example.org/x/y:{i % 7}")
+            images.append(f"a{i}.wild.example.org/x/y:{i % 7}")
         else:
-            images.append(f"tool{i % 11}:1")
+            images.append(f"tool{i % 11}:{i}")
     return images
 
 

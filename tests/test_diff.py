@@ -9,6 +9,7 @@ from the documented rules (docs/semantics.md), not from our output.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -237,3 +238,75 @@ def test_diff_pair_count_report() -> None:
     print(f"\ndiff pairs compared with Go: {PAIRS}")
     if is_ci_size():
         assert PAIRS["pairs"] >= MIN_CI_PAIRS, PAIRS
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def _cli(tmp_path: Path, before: str, after: str, *argv: str) -> tuple[int, str]:
+    import io
+
+    from regresolve._cli import main
+
+    (tmp_path / "before.conf").write_text(before, encoding="utf-8")
+    (tmp_path / "after.conf").write_text(after, encoding="utf-8")
+    out = io.StringIO()
+    code = main(
+        [
+            "diff",
+            "--before-config",
+            str(tmp_path / "before.conf"),
+            "--before-config-dir",
+            str(tmp_path / "none"),
+            "--after-config",
+            str(tmp_path / "after.conf"),
+            "--after-config-dir",
+            str(tmp_path / "none"),
+            *argv,
+        ],
+        out=out,
+    )
+    return code, out.getvalue()
+
+
+def test_cli_diff_exit_status_and_summary(tmp_path: Path) -> None:
+    after = BASE.replace('location = "quay.io"\n', 'location = "quay.io"\nblocked = true\n')
+    code, out = _cli(tmp_path, BASE, after, "quay.io/a:1", "docker.io/library/b:2")
+    assert code == 1
+    assert out.splitlines()[0] == "2 images compared, 1 pulled differently"
+    assert "  blocked            1" in out
+    assert "quay.io/a:1 (primary, BLOCKED)" in out
+    code, out = _cli(tmp_path, BASE, BASE, "quay.io/a:1")
+    assert code == 0
+    assert out == "1 images compared, 0 pulled differently\n"
+
+
+def test_cli_diff_images_file_and_json(tmp_path: Path) -> None:
+    images = tmp_path / "images.txt"
+    images.write_text("# workloads\nquay.io/a:1\n\nquay.io/b@" + DIGEST + "  # pinned\n")
+    after = BASE + '[[registry.mirror]]\nlocation = "m.example.com/q"\n'
+    code, out = _cli(tmp_path, BASE, after, "--images", str(images), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["compared"] == 2
+    assert data["counts"]["sources-added"] == 2
+
+
+def test_cli_diff_versions_on_one_configuration(tmp_path: Path) -> None:
+    code, out = _cli(
+        tmp_path,
+        BASE,
+        BASE,
+        "--before-as",
+        "skopeo-1.18",
+        "--after-as",
+        "crio-1.31",
+        f"quay.io/a:1@{DIGEST}",
+    )
+    assert code == 1
+    assert "error: no longer fails" in out
+
+
+def test_cli_diff_without_images_is_a_usage_error(tmp_path: Path) -> None:
+    code, _out = _cli(tmp_path, BASE, BASE)
+    assert code == 2

@@ -28,6 +28,7 @@ from regresolve._profiles import (
 from regresolve._resolve import Resolver
 
 __all__ = [
+    "UsageError",
     "add_config_options",
     "add_profile_options",
     "alias_cache_file",
@@ -36,6 +37,10 @@ __all__ = [
     "profile_from_args",
     "resolver_from_args",
 ]
+
+
+class UsageError(Exception):
+    """A problem with the command line that argparse cannot see (exit status 2)."""
 
 
 def _dest(prefix: str, name: str) -> str:

@@ -14,8 +14,10 @@ source and a few dict lookups.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 
@@ -55,6 +57,15 @@ _BAD = 3  # no location on a literal prefix: Go's rewrite refuses it (unreachabl
 _Endpoint = tuple[str, bool, bool, str, int, bool, bool]
 
 
+# A name that is certainly canonical: a lower-case host with a "." or a port, then lower-case
+# path components.  Anything else (upper case, odd separators, docker.io) takes the full parse.
+_PLAIN_CANONICAL: Final = re.compile(
+    r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)+[a-z0-9]+(?:-[a-z0-9]+)*(?::[0-9]+)?"
+    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+",
+    re.ASCII,
+)
+
+
 def _canonical_name(text: str) -> bool:
     """``ParseNamed(text)`` succeeds, the result has no tag/digest and a non-docker.io host.
 
@@ -62,6 +73,12 @@ def _canonical_name(text: str) -> bool:
     valid reference's own parts is canonical as well, up to the 255-character name limit:
     the host decides normalization and the grammar is per component.
     """
+    if (
+        len(text) <= NAME_TOTAL_LENGTH_MAX
+        and _PLAIN_CANONICAL.fullmatch(text) is not None
+        and not text.startswith(("docker.io/", "index.docker.io/"))
+    ):
+        return True
     try:
         ref = parse_reference(text, normalize=False)
     except InvalidReference:
