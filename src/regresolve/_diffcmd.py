@@ -29,8 +29,7 @@ from regresolve._cliconf import (
 from regresolve._errors import InvalidPolicy
 from regresolve._files import read_text
 from regresolve._policy import Policy, parse_policy
-from regresolve.diff import CHANGE_KINDS, DiffReport, diff_images
-from regresolve.imageplan import ImagePlan
+from regresolve.diff import diff_images, format_report
 
 __all__ = ["register"]
 
@@ -112,38 +111,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
     else:
-        _write_text(report, out)
+        out.write(format_report(report))
     return 1 if report.changed else 0
-
-
-def _sources(image: ImagePlan) -> str:
-    if image.failure is not None:
-        return f"error: {image.failure}"
-    parts = []
-    for s in image.sources:
-        flags = ["mirror" if s.mirror else "primary"]
-        if s.insecure:
-            flags.append("insecure")
-        if s.blocked:
-            flags.append("BLOCKED")
-        parts.append(f"{s.reference} ({', '.join(flags)})")
-    return " -> ".join(parts) or "(no sources)"
-
-
-def _write_text(report: DiffReport, out: TextIO) -> None:
-    changed = len(report.changed)
-    out.write(f"{report.compared} images compared, {changed} pulled differently\n")
-    if not changed:
-        return
-    out.write("\n")
-    width = max(len(k) for k in CHANGE_KINDS)
-    for kind in CHANGE_KINDS:
-        count = report.counts.get(kind, 0)
-        if count:
-            out.write(f"  {kind:<{width}}  {count}\n")
-    for diff in report.changed:
-        out.write(f"\n{diff.image}\n")
-        for change in diff.changes:
-            out.write(f"  {change.kind}: {change.detail}\n")
-        out.write(f"  before: {_sources(diff.before)}\n")
-        out.write(f"  after:  {_sources(diff.after)}\n")

@@ -38,7 +38,15 @@ from regresolve._profiles import Profile
 from regresolve._resolve import Resolver
 from regresolve.imageplan import ImagePlan, image_plan_to_dict, plan_image
 
-__all__ = ["CHANGE_KINDS", "Change", "DiffReport", "ImageDiff", "diff_images", "diff_plans"]
+__all__ = [
+    "CHANGE_KINDS",
+    "Change",
+    "DiffReport",
+    "ImageDiff",
+    "diff_images",
+    "diff_plans",
+    "format_report",
+]
 
 #: Every class of change, in the order reports list them.
 CHANGE_KINDS: Final = (
@@ -237,20 +245,30 @@ def _diff_sources(
             s.mirror,
             s.pull_from_mirror,
         ):
-            notes.append(
-                (
-                    "source-changed",
-                    f"{s.reference}: location {old.location!r} -> {s.location!r}, mirror "
-                    f"{old.mirror} -> {s.mirror}, pull-from-mirror {old.pull_from_mirror!r} -> "
-                    f"{s.pull_from_mirror!r}",
-                )
-            )
+            notes.append(("source-changed", _describe_source_change(old, s)))
     if not notes:
         # The same references with different attributes where a reference repeats (two
         # endpoints rewriting to the same name): say so rather than nothing.
         notes.append(("source-changed", f"sources {refs_before} changed their attributes"))
     for kind, detail in notes:
         note(kind, detail)
+
+
+def _describe_source_change(old: PullSource, new: PullSource) -> str:
+    parts = []
+    if old.location != new.location:
+        # The synthetic entry of an unmatched reference has the reference as its location.
+        if old.location == old.reference:
+            parts.append(f"now matches a [[registry]] entry (location {new.location!r})")
+        elif new.location == new.reference:
+            parts.append(f"no longer matches a [[registry]] entry (was {old.location!r})")
+        else:
+            parts.append(f"location {old.location!r} -> {new.location!r}")
+    if old.mirror != new.mirror:
+        parts.append("now a mirror" if new.mirror else "now the primary")
+    if old.pull_from_mirror != new.pull_from_mirror:
+        parts.append(f"pull-from-mirror {old.pull_from_mirror!r} -> {new.pull_from_mirror!r}")
+    return f"{new.reference}: " + ", ".join(parts)
 
 
 def diff_images(
@@ -290,3 +308,38 @@ def diff_images(
             changed.append(ImageDiff(image, old, new, changes))
             counts.update(c.kind for c in changes)
     return DiffReport(len(seen), tuple(changed), dict(counts))
+
+
+def _sources(image: ImagePlan) -> str:
+    if image.failure is not None:
+        return f"error: {image.failure}"
+    parts = []
+    for s in image.sources:
+        flags = ["mirror" if s.mirror else "primary"]
+        if s.insecure:
+            flags.append("insecure")
+        if s.blocked:
+            flags.append("BLOCKED")
+        parts.append(f"{s.reference} ({', '.join(flags)})")
+    return " -> ".join(parts) or "(no sources)"
+
+
+def format_report(report: DiffReport) -> str:
+    """The report as text: a summary line, counts per class, then each changed image."""
+    changed = len(report.changed)
+    lines = [f"{report.compared} images compared, {changed} pulled differently"]
+    if changed:
+        lines.append("")
+        width = max(len(k) for k in CHANGE_KINDS)
+        lines.extend(
+            f"  {kind:<{width}}  {report.counts[kind]}"
+            for kind in CHANGE_KINDS
+            if report.counts.get(kind)
+        )
+    for diff in report.changed:
+        lines.append("")
+        lines.append(diff.image)
+        lines.extend(f"  {change.kind}: {change.detail}" for change in diff.changes)
+        lines.append(f"  before: {_sources(diff.before)}")
+        lines.append(f"  after:  {_sources(diff.after)}")
+    return "\n".join(lines) + "\n"

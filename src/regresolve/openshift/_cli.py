@@ -14,10 +14,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from regresolve._cliconf import UsageError
 from regresolve._errors import RegresolveError
 from regresolve._files import read_text
+from regresolve._profiles import product_profile
+from regresolve.diff import diff_images, format_report
 from regresolve.openshift._files import load_objects, write_node_files
-from regresolve.openshift._plan import plan_on_node
+from regresolve.openshift._migrate import migrate_icsps
+from regresolve.openshift._plan import node_policy, node_resolver, plan_on_node
 from regresolve.openshift._render import NodeFiles, render
 
 __all__ = ["main", "register"]
@@ -80,6 +84,28 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _common(p)
     p.set_defaults(func=_cmd_plan)
+    d = sub.add_parser(
+        "diff",
+        help="which images a change of cluster objects would pull differently on the nodes",
+        description="Render the node files for the objects before and after a change (for "
+        "example an ICSP replaced by the IDMS `oc adm migrate icsp` writes) and list the "
+        "images whose sources, TLS, blocking, errors or policy.json verdicts differ.",
+    )
+    d.add_argument("--before", action="append", required=True, metavar="FILE_OR_DIR",
+                   help="the objects before the change (repeatable)")  # fmt: skip
+    d.add_argument("--after", action="append", metavar="FILE_OR_DIR",
+                   help="the objects after the change (repeatable)")  # fmt: skip
+    d.add_argument("--migrate-icsp", action="store_true",
+                   help="the after side is the before side with every ICSP migrated to an "
+                        "IDMS as `oc adm migrate icsp` does")  # fmt: skip
+    d.add_argument("image", nargs="*", metavar="IMAGE", help="an image, as a Pod spec writes it")
+    d.add_argument("--images", action="append", metavar="FILE",
+                   help="a file of images, one per line (# comments)")  # fmt: skip
+    d.add_argument("--ocp", metavar="VERSION", default="4.18",
+                   help="the OpenShift release of the nodes (its CRI-O; default 4.18)")  # fmt: skip
+    d.add_argument("--json", action="store_true", help="one JSON report")
+    _common(d)
+    d.set_defaults(func=_cmd_diff)
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -103,6 +129,53 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if plan.accepted else EXIT_UNPULLABLE
 
 
+def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if bool(args.after) == args.migrate_icsp:
+        raise UsageError("give either --after FILE_OR_DIR... or --migrate-icsp")
+    images = list(args.image)
+    for path in args.images or ():
+        images.extend(
+            line.split("#", 1)[0].strip()
+            for line in read_text(path).splitlines()
+            if line.split("#", 1)[0].strip()
+        )
+    if not images:
+        raise UsageError("no images given (arguments or --images FILE)")
+    before_objects = load_objects(*args.before)
+    after_objects = (
+        migrate_icsps(before_objects) if args.migrate_icsp else load_objects(*args.after)
+    )
+    sides = []
+    warned: list[str] = []
+    for objects in (before_objects, after_objects):
+        files = render(
+            objects,
+            base_registries_conf=_read(args.base),
+            base_policy_json=_read(args.base_policy),
+            release_image=args.release_image,
+        )
+        for w in files.warnings:
+            if w not in warned:
+                warned.append(w)
+                print(f"warning: {w}", file=err)
+        sides.append((node_resolver(files), node_policy(files)))
+    profile = product_profile(f"ocp-{args.ocp}")
+    report = diff_images(
+        sides[0][0],
+        sides[1][0],
+        images,
+        before_profile=profile,
+        after_profile=profile,
+        before_policy=sides[0][1],
+        after_policy=sides[1][1],
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2), file=out)
+    else:
+        out.write(format_report(report))
+    return EXIT_UNPULLABLE if report.changed else EXIT_OK
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run a parsed ``openshift`` command; errors become messages and exit code 2."""
     out = out or sys.stdout
@@ -112,7 +185,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     except RegresolveError as e:
         print(f"error: {e}", file=err)
         return EXIT_USAGE
-    except OSError as e:
+    except (OSError, UsageError) as e:
         print(f"error: {e}", file=err)
         return EXIT_USAGE
     return code

@@ -14,12 +14,12 @@ import attrs
 
 from regresolve._config import RegistriesConf
 from regresolve._plan import PullPlan, PullSource
-from regresolve._policy import PolicyVerdict, parse_policy
+from regresolve._policy import Policy, PolicyVerdict, parse_policy
 from regresolve._resolve import Resolver
 from regresolve.imageplan import ImagePlan, plan_image
 from regresolve.openshift._render import NodeFiles
 
-__all__ = ["NodePlan", "plan_on_node"]
+__all__ = ["NodePlan", "node_policy", "node_resolver", "plan_on_node"]
 
 
 @attrs.frozen
@@ -135,13 +135,12 @@ def _scope_label(scope: str | None) -> str:
     return f'transports.docker["{scope}"]'
 
 
-def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
-    """Plan ``image`` against the rendered files, as the node would.
+def node_resolver(files: NodeFiles) -> Resolver:
+    """The resolver for the node's rendered registries.conf and search drop-in.
 
     Raises:
         InvalidConfig: the rendered registries.conf does not load (a bug, or a quirk the
             MCO shares: containers/image would refuse it on the node as well).
-        InvalidPolicy: likewise for policy.json.
     """
     dropins = {}
     if files.search_dropin is not None:
@@ -152,8 +151,28 @@ def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
         path="/etc/containers/registries.conf",
         dropin_dir="/etc/containers/registries.conf.d",
     )
-    policy = parse_policy(files.policy_json, path="/etc/containers/policy.json")
-    image_plan = plan_image(Resolver(conf), image)
+    return Resolver(conf)
+
+
+def node_policy(files: NodeFiles) -> Policy:
+    """The node's rendered policy.json, parsed.
+
+    Raises:
+        InvalidPolicy: containers/image would refuse it.
+    """
+    return parse_policy(files.policy_json, path="/etc/containers/policy.json")
+
+
+def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
+    """Plan ``image`` against the rendered files, as the node would.
+
+    Raises:
+        InvalidConfig: the rendered registries.conf does not load.
+        InvalidPolicy: likewise for policy.json.
+    """
+    resolver = node_resolver(files)
+    policy = node_policy(files)
+    image_plan = plan_image(resolver, image)
     verdicts = tuple(
         policy.evaluate(c.plan.reference) for c in image_plan.candidates if c.plan is not None
     )
