@@ -67,22 +67,38 @@ def test_resolve_json_by_tag() -> None:
     assert obj == {
         "input": "docker.io/library/nginx:1.25",
         "reference": "docker.io/library/nginx:1.25",
-        "registry": {"prefix": "docker.io", "location": "docker.io"},
+        # The first [[registry]] table of examples/registries.conf.
+        "registry": {
+            "prefix": "docker.io",
+            "location": "docker.io",
+            "file": EXAMPLE,
+            "entry": "registry[0]",
+        },
         "sources": [
             {
                 "reference": "mirror.example.net/dockerhub/library/nginx:1.25",
                 "location": "mirror.example.net/dockerhub",
                 "insecure": False,
                 "mirror": True,
+                "pull_from_mirror": "",
                 "blocked": False,
+                "blocked_error": None,
             },
             {
                 "reference": "docker.io/library/nginx:1.25",
                 "location": "docker.io",
                 "insecure": False,
                 "mirror": False,
+                "pull_from_mirror": "",
                 "blocked": False,
+                "blocked_error": None,
             },
+        ],
+        "skipped": [
+            {
+                "location": "backup-mirror.example.org/dockerhub",
+                "reason": 'pull-from-mirror = "digest-only" and the reference has no digest',
+            }
         ],
         "error": None,
     }
@@ -119,7 +135,9 @@ def test_resolve_unmatched_registry_is_null() -> None:
             "location": "ghcr.io/org/tool:1",
             "insecure": False,
             "mirror": False,
+            "pull_from_mirror": "",
             "blocked": False,
+            "blocked_error": None,
         }
     ]
 
@@ -145,9 +163,14 @@ def test_resolve_namespace_block_from_a_dropin() -> None:
     code, [obj, other] = resolve_json("docker.io/untrusted/x:1", "docker.io/trusted/x:1")
 
     assert code == 1
-    assert obj["registry"] == {"prefix": "docker.io/untrusted", "location": "docker.io/untrusted"}
+    assert obj["registry"] == {
+        "prefix": "docker.io/untrusted",
+        "location": "docker.io/untrusted",
+        "file": f"{EXAMPLE_DIR}/50-no-hub-untrusted.conf",
+        "entry": "registry[0]",
+    }
     assert [s["blocked"] for s in obj["sources"]] == [True]
-    assert other["registry"] == {"prefix": "docker.io", "location": "docker.io"}
+    assert other["registry"]["prefix"] == "docker.io"
 
 
 def test_resolve_error_exits_1_and_continues() -> None:
@@ -527,15 +550,13 @@ def test_dump_toml_round_trips() -> None:
 
 
 def test_dump_json() -> None:
-    """JSON: registries sorted by prefix, aliases with their origin file."""
+    """JSON with registries.conf's key names: registries sorted by prefix, origins kept."""
     code, text = run(*example("dump", "--format", "json"))
     data = json.loads(text)
 
     assert code == 0
-    assert [r["prefix"] for r in data["registries"]] == sorted(
-        r["prefix"] for r in data["registries"]
-    )
-    assert data["unqualified_search_registries"] == ["registry.example.com", "docker.io"]
+    assert [r["prefix"] for r in data["registry"]] == sorted(r["prefix"] for r in data["registry"])
+    assert data["unqualified-search-registries"] == ["registry.example.com", "docker.io"]
     assert data["aliases"]["myapp"] == {
         "value": "registry.example.com/team/myapp",
         "origin": f"{EXAMPLE_DIR}/10-aliases.conf",

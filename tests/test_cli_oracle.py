@@ -87,12 +87,22 @@ def expected_plan(plan: dict[str, Any]) -> dict[str, Any]:
                 "location": s["location"],
                 "insecure": s["insecure"],
                 "mirror": s["mirror"],
+                "pull_from_mirror": s["pull_from_mirror"],
                 "blocked": s["blocked_error"] is not None,
+                "blocked_error": s["blocked_error"],
             }
             for s in plan["sources"]
         ],
         "error": error,
     }
+
+
+def go_comparable(obj: dict[str, Any]) -> dict[str, Any]:
+    """Our JSON object without what Go does not report: skipped mirrors, the entry's file."""
+    out = {k: v for k, v in obj.items() if k != "skipped"}
+    if out.get("registry") is not None:
+        out["registry"] = {k: out["registry"][k] for k in ("prefix", "location")}
+    return out
 
 
 def check_case(oracle: Oracle, case: ConfigCase, root: Path) -> None:
@@ -107,7 +117,7 @@ def check_case(oracle: Oracle, case: ConfigCase, root: Path) -> None:
         expected_plan(p) | {"input": r} for r, p in zip(QUALIFIED, answer["plans"], strict=True)
     ]
 
-    assert objs == expected
+    assert [go_comparable(o) for o in objs] == expected
     failed = any(
         e["error"] is not None or (e["sources"] and all(s["blocked"] for s in e["sources"]))
         for e in expected
@@ -115,6 +125,7 @@ def check_case(oracle: Oracle, case: ConfigCase, root: Path) -> None:
     assert code == (1 if failed else 0)
 
 
+@pytest.mark.property
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -170,7 +181,7 @@ def test_short_names_equal_oracle(oracle: Oracle, tmp_path: Path, mode: str | No
         plans = oracle.request(case.oracle_request(refs=values))["plans"]
         for cand, plan in zip(cands, plans, strict=True):
             exp = expected_plan(plan)
-            assert (cand["registry"], cand["sources"], cand["error"]) == (
+            assert (go_comparable(cand)["registry"], cand["sources"], cand["error"]) == (
                 exp["registry"],
                 exp["sources"],
                 exp["error"],

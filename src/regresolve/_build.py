@@ -186,6 +186,7 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
                 mbdo,
                 tuple([Mirror(m[0], m[1], m[2]) for m in mirrors]) if mirrors else (),  # type: ignore[arg-type]
                 path,
+                f"{entry_name}[{i}]",
             )
 
     # Conflict check: every entry against every member of its group, in file order.

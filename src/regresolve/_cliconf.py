@@ -16,7 +16,13 @@ import attrs
 
 from regresolve._config import RegistriesConf
 from regresolve._errors import InvalidConfig
-from regresolve._files import alias_cache_path, load_alias_cache, load_config
+from regresolve._files import (
+    ConfigFiles,
+    alias_cache_path,
+    config_files,
+    load_alias_cache,
+    load_config,
+)
 from regresolve._model import Alias
 from regresolve._profiles import (
     CONSUMERS,
@@ -33,6 +39,8 @@ __all__ = [
     "add_profile_options",
     "alias_cache_file",
     "config_parent",
+    "files_from_args",
+    "home_of",
     "load_from_args",
     "profile_from_args",
     "resolver_from_args",
@@ -128,6 +136,21 @@ def _get(args: argparse.Namespace, prefix: str, name: str) -> object:
     return getattr(args, _dest(prefix, name), None)
 
 
+def home_of(args: argparse.Namespace, prefix: str = "") -> str | None:
+    """``--home``; with ``--root`` alone, the root user's home below it (``ROOT/root``).
+
+    A node's filesystem mounted at ``/host`` is read as that node's root user would read it:
+    the invoking user's own ``~/.config/containers`` must not leak in.
+    """
+    home = _get(args, prefix, "home")
+    if home:
+        return str(home)
+    root = _get(args, prefix, "root")
+    if root:
+        return os.path.join(str(root), "root")
+    return None
+
+
 def profile_from_args(args: argparse.Namespace, prefix: str = "") -> Profile:
     """The profile the options name: ``--as`` first, then the single options on top.
 
@@ -161,7 +184,18 @@ def load_from_args(args: argparse.Namespace, prefix: str = "") -> RegistriesConf
     return load_config(
         _get(args, prefix, "config"),  # type: ignore[arg-type]
         dropin_dirs=_get(args, prefix, "config_dir"),  # type: ignore[arg-type]
-        home=_get(args, prefix, "home"),  # type: ignore[arg-type]
+        home=home_of(args, prefix),
+        env=os.environ,
+        root=_get(args, prefix, "root"),  # type: ignore[arg-type]
+    )
+
+
+def files_from_args(args: argparse.Namespace, prefix: str = "") -> ConfigFiles:
+    """Which files the options make podman read, and which it skips."""
+    return config_files(
+        _get(args, prefix, "config"),  # type: ignore[arg-type]
+        dropin_dirs=_get(args, prefix, "config_dir"),  # type: ignore[arg-type]
+        home=home_of(args, prefix),
         env=os.environ,
         root=_get(args, prefix, "root"),  # type: ignore[arg-type]
     )
@@ -169,9 +203,9 @@ def load_from_args(args: argparse.Namespace, prefix: str = "") -> RegistriesConf
 
 def alias_cache_file(args: argparse.Namespace, prefix: str = "") -> str:
     """The short-name alias cache podman consults (below ``--root`` for the root user's)."""
-    home = _get(args, prefix, "home")
+    home = home_of(args, prefix)
     root = _get(args, prefix, "root")
-    path = alias_cache_path(home=home, env=os.environ)  # type: ignore[arg-type]
+    path = alias_cache_path(home=home, env=os.environ)
     if root and path.startswith("/var/"):
         # The root user's cache is a system path: below --root, like /etc/containers.
         path = os.path.join(str(root), path.lstrip("/"))
@@ -183,7 +217,7 @@ def _user_aliases(args: argparse.Namespace, prefix: str) -> tuple[Alias, ...] | 
     try:
         return load_alias_cache(
             alias_cache_file(args, prefix),
-            home=_get(args, prefix, "home"),  # type: ignore[arg-type]
+            home=home_of(args, prefix),
             env=os.environ,
         )
     except InvalidConfig as err:

@@ -168,36 +168,43 @@ def parse_registries_conf(
 
 
 def conf_to_dict(conf: RegistriesConf) -> dict[str, Any]:
-    """The merged configuration as JSON-ready data (the shape of the oracle's ``config``)."""
+    """The merged configuration as JSON-ready data, with registries.conf's own key names.
+
+    Each registry and alias also says which file it came from (``origin``); ``files`` lists
+    every file that contributed, and ``short-name-mode`` is the effective mode.
+    """
     return {
+        "schema": "regresolve/v1",
         "files": list(conf.files),
-        "registries": [
+        "unqualified-search-registries": (
+            None
+            if conf.unqualified_search_registries is None
+            else list(conf.unqualified_search_registries)
+        ),
+        "unqualified-search-registries-origin": conf.unqualified_search_registries_origin
+        or None,
+        "short-name-mode": conf.effective_short_name_mode,
+        "credential-helpers": list(conf.credential_helpers),
+        "additional-layer-store-auth-helper": conf.additional_layer_store_auth_helper,
+        "registry": [
             {
                 "prefix": r.prefix,
                 "location": r.location,
                 "insecure": r.insecure,
                 "blocked": r.blocked,
-                "mirror_by_digest_only": r.mirror_by_digest_only,
-                "mirrors": [
+                "mirror-by-digest-only": r.mirror_by_digest_only,
+                "mirror": [
                     {
                         "location": m.location,
                         "insecure": m.insecure,
-                        "pull_from_mirror": m.pull_from_mirror,
+                        "pull-from-mirror": m.pull_from_mirror,
                     }
                     for m in r.mirrors
                 ],
-                "origin": r.origin,
+                "origin": r.origin or None,
+                "entry": r.entry or None,
             }
             for r in conf.registries
         ],
-        "unqualified_search_registries": (
-            None
-            if conf.unqualified_search_registries is None
-            else list(conf.unqualified_search_registries)
-        ),
-        "unqualified_search_registries_origin": conf.unqualified_search_registries_origin,
-        "short_name_mode": conf.effective_short_name_mode,
-        "credential_helpers": list(conf.credential_helpers),
-        "additional_layer_store_auth_helper": conf.additional_layer_store_auth_helper,
-        "aliases": {a.name: {"value": a.value, "origin": a.origin} for a in conf.aliases},
+        "aliases": {a.name: {"value": a.value, "origin": a.origin or None} for a in conf.aliases},
     }

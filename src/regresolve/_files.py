@@ -293,6 +293,9 @@ class ConfigFiles:
         main_exists: whether something exists at ``main`` now.
         dropin_dirs: the drop-in directories searched, in order.
         dropins: the drop-in files found there, in merge order.
+        skipped: ``(path, why)`` for files podman leaves out: the system file and drop-ins
+            hidden by the user's own registries.conf, entries of a drop-in directory that
+            are not ``.conf`` files or are directories.
     """
 
     main: str
@@ -300,6 +303,7 @@ class ConfigFiles:
     main_exists: bool
     dropin_dirs: tuple[str, ...]
     dropins: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 def config_files(
@@ -317,13 +321,49 @@ def config_files(
     """
     paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
     dropins = [f for directory in paths.dirs for f in dropin_files(directory)]
+    skipped: list[tuple[str, str]] = []
+    environ: Mapping[str, str] = os.environ if env is None else env
+    root_s = os.fspath(root) if root is not None else ""
+    user_file = _join(_home(home, environ), USER_REGISTRIES_CONF)
+    if not paths.explicit and paths.config_path == user_file:
+        system = _join(root_s, SYSTEM_REGISTRIES_CONF) if root_s else SYSTEM_REGISTRIES_CONF
+        if os.path.lexists(system):
+            skipped.append((system, f"hidden by the user's own {user_file}"))
+        if dropin_dirs is None:
+            system_dir = (
+                _join(root_s, SYSTEM_REGISTRIES_CONF_DIR) if root_s else SYSTEM_REGISTRIES_CONF_DIR
+            )
+            skipped.extend(
+                (f, f"the user's own {user_file} hides the system drop-ins")
+                for f in _listing(system_dir)
+                if f.endswith(".conf")
+            )
+    for directory in paths.dirs:
+        taken = set(dropin_files(directory)) if os.path.isdir(directory) else set()
+        for f in _listing(directory):
+            if f in taken:
+                continue
+            why = "a directory" if os.path.isdir(f) else "not a .conf file"
+            skipped.append((f, why))
     return ConfigFiles(
         main=paths.config_path,
         main_explicit=paths.explicit,
         main_exists=os.path.lexists(paths.config_path),
         dropin_dirs=tuple(paths.dirs),
         dropins=tuple(dropins),
+        skipped=tuple(skipped),
     )
+
+
+def _listing(directory: str) -> list[str]:
+    """Every entry of a directory, byte-sorted (nothing for a missing or unreadable one)."""
+    try:
+        with os.scandir(directory) as it:
+            names = [e.name for e in it]
+    except OSError:
+        return []
+    names.sort(key=os.fsencode)
+    return [_join(directory, n) for n in names]
 
 
 def load_config(

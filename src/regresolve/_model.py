@@ -74,6 +74,8 @@ class Registry:
         mirrors: in file order.
         origin: the file this entry was read from ("" for in-memory text); not part
             of equality, so a configuration written and read back compares equal.
+        entry: where in that file (``registry[3]``, the first table with this prefix;
+            ``registries[0]`` for a v1 file); "" when not read from a file.
     """
 
     prefix: str
@@ -83,6 +85,7 @@ class Registry:
     mirror_by_digest_only: bool = False
     mirrors: tuple[Mirror, ...] = ()
     origin: str = attrs.field(default="", eq=False)
+    entry: str = attrs.field(default="", eq=False)
 
 
 @attrs.frozen

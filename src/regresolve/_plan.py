@@ -15,7 +15,14 @@ import attrs
 from regresolve._model import Mirror, Registry
 from regresolve._reference import Reference
 
-__all__ = ["PullPlan", "PullSource", "SkippedMirror", "make_source"]
+__all__ = [
+    "PullPlan",
+    "PullSource",
+    "SkippedMirror",
+    "make_source",
+    "registry_to_dict",
+    "source_to_dict",
+]
 
 
 class _PullSourceSlots:
@@ -141,34 +148,12 @@ class PullPlan:
         return all(s.blocked for s in self.sources)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (the shape of ``regresolve resolve --json``)."""
-        reg = self.registry
+        """A JSON-ready dict (the shape of one ``regresolve resolve --json`` object)."""
         return {
             "input": self.input,
             "reference": str(self.reference),
-            "registry": None
-            if reg is None
-            else {
-                "prefix": reg.prefix,
-                "location": reg.location,
-                "insecure": reg.insecure,
-                "blocked": reg.blocked,
-                "mirror_by_digest_only": reg.mirror_by_digest_only,
-                "origin": reg.origin,
-            },
-            "sources": [
-                {
-                    "reference": s.reference,
-                    "location": s.location,
-                    "insecure": s.insecure,
-                    "mirror": s.mirror,
-                    "pull_from_mirror": s.pull_from_mirror,
-                    "blocked": s.blocked,
-                    "blocked_by": s.blocked_by,
-                    "blocked_error": s.blocked_error,
-                }
-                for s in self.sources
-            ],
+            "registry": registry_to_dict(self.registry),
+            "sources": [source_to_dict(s) for s in self.sources],
             "skipped": [{"location": m.mirror.location, "reason": m.reason} for m in self.skipped],
             "error": None,
         }
@@ -219,3 +204,28 @@ class PullPlan:
         if self.blocked:
             lines.append("  every source is blocked: the pull fails")
         return "\n".join(lines)
+
+
+def registry_to_dict(registry: Registry | None) -> dict[str, Any] | None:
+    """The matched entry: prefix, location, and where it was written (file and entry)."""
+    if registry is None:
+        return None
+    return {
+        "prefix": registry.prefix,
+        "location": registry.location,
+        "file": registry.origin or None,
+        "entry": registry.entry or None,
+    }
+
+
+def source_to_dict(s: PullSource) -> dict[str, Any]:
+    """One source, as every JSON document of regresolve writes it."""
+    return {
+        "reference": s.reference,
+        "location": s.location,
+        "insecure": s.insecure,
+        "mirror": s.mirror,
+        "pull_from_mirror": s.pull_from_mirror,
+        "blocked": s.blocked,
+        "blocked_error": s.blocked_error,
+    }

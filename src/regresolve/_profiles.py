@@ -37,6 +37,7 @@ __all__ = [
     "make_profile",
     "parse_version",
     "product_profile",
+    "profile_to_dict",
 ]
 
 Consumer = Literal["podman", "buildah", "cri-o", "skopeo"]
@@ -149,6 +150,17 @@ class Profile:
 
 
 DEFAULT_PROFILE: Final = Profile()
+
+
+def profile_to_dict(profile: Profile) -> dict[str, object]:
+    """JSON-ready form (the ``program`` object of ``explain --json``)."""
+    return {
+        "containers_image": profile.containers_image,
+        "consumer": profile.consumer,
+        "short_name_mode": profile.short_name_mode,
+        "auth_file": profile.auth_file,
+        "product": profile.product,
+    }
 
 
 def make_profile(

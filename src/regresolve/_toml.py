@@ -224,3 +224,11 @@ _REDEFINITION: Final = (
     "Duplicate inline table key",
     "Cannot mutate immutable namespace",
 )
+
+
+def loads_with_lines(text: str) -> tuple[dict[str, Any], dict[str, tuple[int, bool]]]:
+    """The document and BurntSushi's key positions (``go_key(path) -> (line, from [[...]])``).
+
+    For tools that report on a file (``regresolve check``); raises :class:`TomlSyntaxError`.
+    """
+    return loads(text), key_lines(text)

@@ -36,7 +36,7 @@ from regresolve._plan import PullSource
 from regresolve._policy import Policy
 from regresolve._profiles import Profile
 from regresolve._resolve import Resolver
-from regresolve.imageplan import ImagePlan, image_plan_to_dict, plan_image
+from regresolve.imageplan import SCHEMA_VERSION, ImagePlan, image_plan_to_dict, plan_image
 
 __all__ = [
     "CHANGE_KINDS",
@@ -123,6 +123,7 @@ class DiffReport:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``regresolve diff --json``)."""
         return {
+            "schema": SCHEMA_VERSION,
             "compared": self.compared,
             "changed": len(self.changed),
             "counts": {k: self.counts.get(k, 0) for k in CHANGE_KINDS},

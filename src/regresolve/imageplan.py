@@ -10,19 +10,26 @@ every failure is recorded in the :class:`ImagePlan`, whose JSON form
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from regresolve._errors import RegresolveError
-from regresolve._model import Registry
-from regresolve._plan import PullPlan, PullSource
+from regresolve._plan import PullPlan, PullSource, registry_to_dict, source_to_dict
 from regresolve._profiles import DEFAULT_PROFILE, Profile
 from regresolve._reference import Reference, parse_raw, parse_unnormalized_short_name
 from regresolve._resolve import Resolver
 from regresolve._shortnames import ERR_NO_TTY
 
-__all__ = ["CandidatePlan", "ImagePlan", "image_plan_to_dict", "plan_image"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "CandidatePlan",
+    "ImagePlan",
+    "image_plan_to_dict",
+    "plan_image",
+    "registry_to_dict",
+    "source_to_dict",
+]
 
 
 @attrs.frozen
@@ -56,6 +63,8 @@ class ImagePlan:
         error: the Go error text when the input fails before any candidate exists (parse
             error, short-name resolution error), else None.
         detail: ``str()`` of that error: the Go text plus regresolve's context.
+        prompt: in enforcing mode with several candidates and no terminal, the references
+            podman would offer at its prompt (it fails instead); empty otherwise.
     """
 
     input: str
@@ -64,6 +73,7 @@ class ImagePlan:
     candidates: tuple[CandidatePlan, ...]
     error: str | None = None
     detail: str | None = None
+    prompt: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -101,6 +111,10 @@ class ImagePlan:
             if not source.blocked:
                 return source
         return None
+
+
+#: The version of the JSON documents regresolve prints (docs/schema/output.schema.json).
+SCHEMA_VERSION: Final = "regresolve/v1"
 
 
 def plan_image(
@@ -152,10 +166,11 @@ def plan_image(
         resolved = resolver.resolve_short_name(text_used, mode=forced)
     except RegresolveError as err:
         message = err.go_message
+        offered = _prompt(resolver, text_used) if message == ERR_NO_TTY else ()
         if crio and message == ERR_NO_TTY:
             message = f"short name mode is enforcing, but image name {text} returns ambiguous list"
-            return ImagePlan(text, True, mode, (), message, message)
-        return ImagePlan(text, True, mode, (), message, str(err))
+            return ImagePlan(text, True, mode, (), message, message, offered)
+        return ImagePlan(text, True, mode, (), message, str(err), offered)
     if crio:
         candidates = tuple(
             _candidate(resolver, _without_tag(str(c.reference)), resolved.description)
@@ -169,6 +184,15 @@ def plan_image(
             for c in resolved.candidates
         )
     return ImagePlan(text, True, resolved.mode, candidates)
+
+
+def _prompt(resolver: Resolver, text: str) -> tuple[str, ...]:
+    """The candidates enforcing mode would offer at a terminal (the permissive list)."""
+    try:
+        resolved = resolver.resolve_short_name(text, mode="permissive")
+    except RegresolveError:
+        return ()
+    return tuple(str(c.reference) for c in resolved.candidates)
 
 
 def _without_tag(text: str) -> str:
@@ -194,35 +218,25 @@ def _candidate(
     return CandidatePlan(str(plan.reference), description, plan)
 
 
-def _registry_dict(registry: Registry | None) -> dict[str, str] | None:
-    if registry is None:
-        return None
-    return {"prefix": registry.prefix, "location": registry.location}
-
-
 def _sources_list(plan: PullPlan | None) -> list[dict[str, Any]]:
+    return [] if plan is None else [source_to_dict(s) for s in plan.sources]
+
+
+def _skipped_list(plan: PullPlan | None) -> list[dict[str, Any]]:
     if plan is None:
         return []
-    return [
-        {
-            "reference": str(s.reference),
-            "location": s.location,
-            "insecure": s.insecure,
-            "mirror": s.mirror,
-            "blocked": s.blocked,
-        }
-        for s in plan.sources
-    ]
+    return [{"location": k.mirror.location, "reason": k.reason} for k in plan.skipped]
 
 
 def image_plan_to_dict(image: ImagePlan) -> dict[str, Any]:
     """The JSON object ``regresolve resolve --json`` prints for one input.
 
-    ``{"input", "reference", "registry": {"prefix", "location"} | null, "sources": [...],
-    "error": null | "<Go error text>"}``.  A short name adds ``"short_name": {"mode",
-    "candidates": [{"reference", "description", "registry", "sources", "error"}]}``; then
-    ``reference`` and ``registry`` are the first candidate's and ``sources`` lists every
-    attempt of every candidate in order.
+    The ``image`` object of docs/schema/output.schema.json: ``{"input", "reference",
+    "registry": {"prefix", "location", "file", "entry"} | null, "sources": [...],
+    "skipped": [{"location", "reason"}], "error": null | "<Go error text>"}``.  A short name
+    adds ``"short_name": {"mode", "prompt", "candidates": [{"reference", "description",
+    "registry", "sources", "skipped", "error"}]}``; then ``reference`` and ``registry`` are
+    the first candidate's and ``sources`` lists every attempt of every candidate in order.
     """
     first = image.candidates[0] if image.candidates else None
     error = image.failure
@@ -233,19 +247,22 @@ def image_plan_to_dict(image: ImagePlan) -> dict[str, Any]:
         else first.reference,
         "registry": None
         if first is None or first.plan is None
-        else _registry_dict(first.plan.registry),
+        else registry_to_dict(first.plan.registry),
         "sources": [s for c in image.candidates for s in _sources_list(c.plan)],
+        "skipped": [k for c in image.candidates for k in _skipped_list(c.plan)],
         "error": error,
     }
     if image.short_name:
         out["short_name"] = {
             "mode": image.mode,
+            "prompt": list(image.prompt),
             "candidates": [
                 {
                     "reference": c.reference,
                     "description": c.description,
-                    "registry": None if c.plan is None else _registry_dict(c.plan.registry),
+                    "registry": None if c.plan is None else registry_to_dict(c.plan.registry),
                     "sources": _sources_list(c.plan),
+                    "skipped": _skipped_list(c.plan),
                     "error": c.error,
                 }
                 for c in image.candidates

@@ -16,7 +16,14 @@ from regresolve._config import RegistriesConf
 from regresolve._plan import PullPlan, PullSource
 from regresolve._policy import Policy, PolicyVerdict, parse_policy
 from regresolve._resolve import Resolver
-from regresolve.imageplan import ImagePlan, plan_image
+from regresolve.imageplan import (
+    SCHEMA_VERSION,
+    ImagePlan,
+    image_plan_to_dict,
+    plan_image,
+    registry_to_dict,
+    source_to_dict,
+)
 from regresolve.openshift._render import NodeFiles
 
 __all__ = ["NodePlan", "node_policy", "node_resolver", "plan_on_node"]
@@ -64,36 +71,32 @@ class NodePlan:
         return [c.plan for c in self.image_plan.candidates if c.plan is not None]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``regresolve openshift plan --json``)."""
+        """JSON-ready form (``regresolve openshift plan --json``, docs/schema/output.schema.json).
+
+        ``image`` is the plan in the shape every command prints; ``candidates`` repeats each
+        candidate with its policy.json verdict (``null`` when it cannot be planned).
+        """
         candidates = []
         verdicts = iter(self.verdicts)
         for c in self.image_plan.candidates:
-            item: dict[str, Any] = {
-                "reference": c.reference,
-                "description": c.description,
-                "error": c.error,
-                "sources": [],
-                "policy": None,
-            }
-            if c.plan is not None:
-                item["sources"] = [
-                    {
-                        "reference": str(s.reference),
-                        "location": s.location,
-                        "insecure": s.insecure,
-                        "mirror": s.mirror,
-                        "pull_from_mirror": s.pull_from_mirror,
-                        "blocked": s.blocked,
-                        "blocked_error": s.blocked_error,
-                    }
-                    for s in c.plan.sources
-                ]
-                item["policy"] = next(verdicts).to_dict()
-            candidates.append(item)
+            candidates.append(
+                {
+                    "reference": c.reference,
+                    "description": c.description,
+                    "error": c.error,
+                    "registry": None if c.plan is None else registry_to_dict(c.plan.registry),
+                    "sources": []
+                    if c.plan is None
+                    else [source_to_dict(s) for s in c.plan.sources],
+                    "policy": None if c.plan is None else next(verdicts).to_dict(),
+                }
+            )
         return {
+            "schema": SCHEMA_VERSION,
             "input": self.input,
             "error": self.error,
             "accepted": self.accepted,
+            "image": image_plan_to_dict(self.image_plan),
             "candidates": candidates,
         }
 
