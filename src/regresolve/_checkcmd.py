@@ -2,7 +2,7 @@
 
 Problems are what containers/image refuses (each file validated on its own, as podman does
 before merging, so one broken drop-in does not hide the next one's problems).  Warnings are
-valid files that probably do not do what was meant (:mod:`regresolve._lint`).  The report names
+valid files that probably do not do what was meant (`_lint`).  The report names
 the files read, in order, and the files skipped and why.
 
 Exit status: 0 valid (warnings allowed), 1 warnings with ``--strict``, 2 problems.

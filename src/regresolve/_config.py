@@ -1,7 +1,8 @@
-"""The merged configuration: :class:`RegistriesConf`, and how files are folded into it.
+"""The merged configuration: [`RegistriesConf`][regresolve.RegistriesConf], and how files are
+folded into it.
 
 A configuration is the main file plus its drop-ins, each validated on its own
-(:func:`regresolve._build.parse_file`), then merged in order (R-LOAD-5/6/8): a drop-in's
+(`_build.parse_file`), then merged in order (R-LOAD-5/6/8): a drop-in's
 ``[[registry]]`` tables replace those with the same prefix, its search list, helpers, mode and
 auth helper replace the earlier ones when set, and its aliases are added on top.
 """
@@ -181,8 +182,7 @@ def conf_to_dict(conf: RegistriesConf) -> dict[str, Any]:
             if conf.unqualified_search_registries is None
             else list(conf.unqualified_search_registries)
         ),
-        "unqualified-search-registries-origin": conf.unqualified_search_registries_origin
-        or None,
+        "unqualified-search-registries-origin": conf.unqualified_search_registries_origin or None,
         "short-name-mode": conf.effective_short_name_mode,
         "credential-helpers": list(conf.credential_helpers),
         "additional-layer-store-auth-helper": conf.additional_layer_store_auth_helper,

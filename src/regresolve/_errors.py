@@ -1,9 +1,10 @@
 """The exception hierarchy.
 
-Every error regresolve raises on purpose derives from :class:`RegresolveError`.
-Each carries ``go_message``: the exact text containers/image v5.34.2 produces for
-the same input, so differential tests can compare it byte for byte.  ``str(err)``
-starts with that text and may add context Go does not give (the entry, the file).
+Every error regresolve raises on purpose derives from
+[`RegresolveError`][regresolve.RegresolveError]. Each carries ``go_message``: the exact text
+containers/image v5.34.2 produces for the same input, so differential tests can compare it byte
+for byte.  ``str(err)`` starts with that text and may add context Go does not give (the entry,
+the file).
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ class InvalidProfile(RegresolveError, ValueError):
 class ConfigProblem(Exception):
     """Internal: a Go error text about one configuration file, before its path is known.
 
-    The configuration builders raise it; the per-file driver wraps it in :class:`InvalidConfig`
-    with Go's ``loading ... "<path>": `` prefix.  Never escapes the package.
+    The configuration builders raise it; the per-file driver wraps it in
+    [`InvalidConfig`][regresolve.InvalidConfig] with Go's ``loading ... "<path>": `` prefix.
+    Never escapes the package.
 
     Attributes:
         message: the unwrapped Go text.

@@ -3,15 +3,15 @@
 Every error message regresolve reproduces passes through one of these, so they must give
 Go's answer for every code point, whatever Unicode version the Python interpreter carries:
 
-* :func:`go_quote`: ``strconv.Quote`` / ``%q``, with Go 1.23's ``IsPrint`` table (Unicode
+* `go_quote`: ``strconv.Quote`` / ``%q``, with Go 1.23's ``IsPrint`` table (Unicode
   15.0) carried here as data, never Python's ``str.isprintable``;
-* :func:`go_lower` / :func:`is_go_lowercase`: ``strings.ToLower`` (simple case mapping);
-* :func:`fold`: the part of ``strings.EqualFold`` that decides whether a TOML key names an
+* `go_lower` / `is_go_lowercase`: ``strings.ToLower`` (simple case mapping);
+* `fold`: the part of ``strings.EqualFold`` that decides whether a TOML key names an
   (ASCII) struct field, as BurntSushi/toml matches keys to fields;
-* :func:`go_key`: BurntSushi's ``toml.Key.String()``, the dotted key in its messages;
-* :func:`toml_quote`: how BurntSushi's encoder writes a basic string.
+* `go_key`: BurntSushi's ``toml.Key.String()``, the dotted key in its messages;
+* `toml_quote`: how BurntSushi's encoder writes a basic string.
 
-``tests/test_gotext.py`` compares :func:`go_quote` with the oracle on every code point.
+``tests/test_gotext.py`` compares `go_quote` with the oracle on every code point.
 """
 
 from __future__ import annotations

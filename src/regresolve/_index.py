@@ -23,7 +23,7 @@ Which prefixes can match a string ``s``?
   index need trying: ``s[e - L:e]`` for each such end ``e`` and length ``L``, accepted when
   it starts with ``.`` and ``s.find(key) == j`` (the first-occurrence rule).
   Wildcards that contain ``/:@`` (only possible for a hand-built, unvalidated
-  :class:`RegistriesConf`) are kept in a short list and checked directly.
+  [`RegistriesConf`][regresolve.RegistriesConf]) are kept in a short list and checked directly.
 
 Each candidate carries its length and its stored position; the best ``(length,
 -position)`` is exactly the linear scan's answer.  The cost depends on the number of

@@ -1,10 +1,10 @@
 """Immutable value objects for the entries of a containers-registries.conf.
 
 These mirror the Go types of ``pkg/sysregistriesv2`` (v5.34.2) after loading: ``Endpoint``
-(here :class:`Mirror`), ``Registry`` and a short-name :class:`Alias`.  They are plain data:
-the builders (``_build``, ``_aliases``) are the only way configuration text becomes these
-objects, and they do all validation there.  The whole configuration is
-:class:`regresolve.RegistriesConf` (``_config``).
+(here [`Mirror`][regresolve.Mirror]), ``Registry`` and a short-name
+[`Alias`][regresolve.Alias].  They are plain data: the builders (``_build``, ``_aliases``) are
+the only way configuration text becomes these objects, and they do all validation there.  The
+whole configuration is [`RegistriesConf`][regresolve.RegistriesConf] (``_config``).
 
 The allowed values of the enumerated keys are defined here once, for every module.
 """

@@ -1,9 +1,9 @@
 """Pull plans: the ordered list of places podman tries, and why.
 
-A :class:`PullPlan` is what the docker transport of containers/image v5.34.2 computes before it
-touches the network (spec R-PULL-6): the normalized reference, the ``[[registry]]`` entry that
-matched, the mirrors it skipped, and the sources it will try in order, each with its own TLS
-setting and its own blocked verdict.
+A [`PullPlan`][regresolve.PullPlan] is what the docker transport of containers/image v5.34.2
+computes before it touches the network (spec R-PULL-6): the normalized reference, the
+``[[registry]]`` entry that matched, the mirrors it skipped, and the sources it will try in
+order, each with its own TLS setting and its own blocked verdict.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The planner: a configuration compiled once, then references planned in constant time.
 
-``Planner(conf).plan(ref)`` (the core of :class:`regresolve.Resolver`) reproduces the docker
+``Planner(conf).plan(ref)`` (the core of [`Resolver`][regresolve.Resolver]) reproduces the docker
 transport of containers/image v5.34.2 up to the first network access (spec R-PULL-6):
 ``ParseNormalizedNamed``, ``TagNameOnly``, the tag+digest refusal, ``FindRegistry(ref.Name())``,
 ``PullSourcesFromReference`` (mirror selection and rewriting, R-PULL-1/2, R-RW-1..5) and, for
@@ -167,10 +167,11 @@ class _UserAliases:
 
 
 class Planner:
-    """A compiled, immutable view of one :class:`RegistriesConf`, safe to share across threads.
+    """A compiled, immutable view of one [`RegistriesConf`][regresolve.RegistriesConf], safe to
+    share across threads.
 
     It plans fully qualified references and looks up entries and aliases; short-name
-    resolution builds on it (:class:`regresolve.Resolver` adds it).
+    resolution builds on it ([`Resolver`][regresolve.Resolver] adds it).
 
     Args:
         conf: the merged configuration (``load_config`` or ``RegistriesConf.from_toml``).
@@ -269,7 +270,7 @@ class Planner:
     def pull_sources(self, ref: Reference, text: str | None = None) -> PullPlan:
         """Go ``FindRegistry(ref.Name())`` + ``PullSourcesFromReference(ref)``, as they are.
 
-        :meth:`plan` is this plus the docker transport's own steps (``:latest`` added, a tag
+        `plan` is this plus the docker transport's own steps (``:latest`` added, a tag
         and a digest refused); callers that use the library directly, as the MCO does for the
         release payload, get this.  Sources still carry the blocked check (R-PULL-5).
 

@@ -162,7 +162,7 @@ class Policy:
     path: str = attrs.field(default="", eq=False)
 
     def evaluate(self, reference: _RefLike | str) -> PolicyVerdict:
-        """Evaluate a docker reference (a :class:`~regresolve.Reference` or text).
+        """Evaluate a docker reference (a [`Reference`][regresolve.Reference] or text).
 
         Text is parsed with ``parse_reference`` (normalized, as podman does); a name without
         tag or digest gets ``:latest`` (the docker transport's ``TagNameOnly``).

@@ -2,10 +2,10 @@
 
 The same registries.conf and the same image string can give different pulls on two machines:
 the library version differs (Debian 12's podman 4.3 runs containers/image 5.23, OpenShift 4.18's
-CRI-O 5.32), and so does the program that calls it.  A :class:`Profile` names both:
+CRI-O 5.32), and so does the program that calls it.  A `Profile` names both:
 
 * ``containers_image``: the library release whose semantics apply, 5.23 to 5.41.  Each
-  behaviour change that alters a load, a plan or an error is listed in :data:`CHANGES` with
+  behaviour change that alters a load, a plan or an error is listed in `CHANGES` with
   the first release that has it (docs/versions.md);
 * ``consumer``: ``podman`` (also buildah), ``cri-o`` or ``skopeo``, for what the program does
   before the library sees the image: podman and CRI-O drop the tag of a reference that has a
@@ -13,7 +13,7 @@ CRI-O 5.32), and so does the program that calls it.  A :class:`Profile` names bo
   1.34 ``short_name_mode`` in crio.conf, default ``enforcing``); skopeo resolves no short
   names at all.
 
-:data:`PRODUCTS` maps the names people know (``podman-4.3``, ``rhel-9.4``, ``ocp-4.18``, ...)
+`PRODUCTS` maps the names people know (``podman-4.3``, ``rhel-9.4``, ``ocp-4.18``, ...)
 to a profile, from one table (sources in docs/versions.md).
 """
 
@@ -195,8 +195,8 @@ class Product:
         name: the shorthand (``podman-4.3``).
         containers_image: the library version it runs.
         consumer: the program.
-        crio_short_name_mode: as :attr:`Profile.crio_short_name_mode`.
-        auth_file: as :attr:`Profile.auth_file`.
+        crio_short_name_mode: as `Profile.crio_short_name_mode`.
+        auth_file: as `Profile.auth_file`.
         source: where the mapping comes from.
     """
 

@@ -79,8 +79,8 @@ class _ReferenceSlots:
 class Reference(_ReferenceSlots):
     """A parsed image reference (Go ``reference.Named``, possibly tagged and/or digested).
 
-    Instances come from :func:`parse_reference`; constructing one directly validates the
-    parts the way Go's ``WithName``/``WithTag``/``WithDigest`` do.
+    Instances come from [`parse_reference`][regresolve.parse_reference]; constructing one
+    directly validates the parts the way Go's ``WithName``/``WithTag``/``WithDigest`` do.
 
     Attributes:
         domain: the registry part, e.g. ``docker.io`` or ``quay.io:443``; ``""`` when the
@@ -382,7 +382,7 @@ def parse_any_reference(text: str) -> Reference | str:
     """Go ``reference.ParseAnyReference``.
 
     Returns the digest string for a 64-hex image ID (as ``sha256:<hex>``) or for a valid
-    ``algo:hex`` digest, and a :class:`Reference` otherwise.
+    ``algo:hex`` digest, and a [`Reference`][regresolve.Reference] otherwise.
     """
     if len(text) == 64 and _identifier_match(text) is not None:
         return "sha256:" + text

@@ -1,15 +1,16 @@
-"""Reloading: a current :class:`Resolver` that follows registries.conf as it changes.
+"""Reloading: a current [`Resolver`][regresolve.Resolver] that follows registries.conf as it
+changes.
 
-A long-running process (an admission webhook) keeps one :class:`Reloader`.  Request handlers
-read :attr:`Reloader.resolver` -- a single attribute read, so each request sees one complete,
-immutable :class:`Resolver` -- while :meth:`Reloader.reload` builds a new one from the files
-off to the side and swaps it in with one assignment.  A new version that fails to load keeps
-the last good resolver in place and is reported through :attr:`Reloader.error` and the
-``on_error`` callback.  :meth:`Reloader.start` (or :func:`watch`) polls the files' metadata in
-a daemon thread; :meth:`Reloader.stop` ends it.  Nothing here is global: every reloader owns
+A long-running process (an admission webhook) keeps one `Reloader`.  Request handlers
+read `Reloader.resolver` -- a single attribute read, so each request sees one complete,
+immutable [`Resolver`][regresolve.Resolver] -- while `Reloader.reload` builds a new one from
+the files off to the side and swaps it in with one assignment.  A new version that fails to
+load keeps the last good resolver in place and is reported through `Reloader.error` and the
+``on_error`` callback.  `Reloader.start` (or `watch`) polls the files' metadata in
+a daemon thread; `Reloader.stop` ends it.  Nothing here is global: every reloader owns
 its state.
 
-File contents are read only by :mod:`regresolve._files`; this module ``stat``-s paths to
+File contents are read only by `_files`; this module ``stat``-s paths to
 decide when a reload is worth doing.
 """
 
@@ -43,13 +44,14 @@ def _stat(path: str) -> tuple[str, str, int, int, int, int, int]:
 
 
 class Reloader:
-    """Holds the current :class:`Resolver` and replaces it when the configuration changes.
+    """Holds the current [`Resolver`][regresolve.Resolver] and replaces it when the
+    configuration changes.
 
     Args:
-        path, dropin_dirs, home, env, root: as for :func:`regresolve.load_config`.
+        path, dropin_dirs, home, env, root: as for [`load_config`][regresolve.load_config].
         alias_cache: the user alias cache to load with each version (a path), True for the
             default location (``load_alias_cache()``), or None/False for none.
-        cache_size: passed to each :class:`Resolver`.
+        cache_size: passed to each [`Resolver`][regresolve.Resolver].
         on_reload: called with the new resolver after each successful swap.
         on_error: called with the error when a new version fails to load (the previous
             resolver stays current).
@@ -157,7 +159,7 @@ class Reloader:
     def reload(self) -> bool:
         """Load the files now and install the result; True if a new resolver was installed.
 
-        On failure the current resolver stays, :attr:`error` holds the error and
+        On failure the current resolver stays, `error` holds the error and
         ``on_error`` is called; nothing is raised.
         """
         with self._reload_lock:
@@ -188,7 +190,7 @@ class Reloader:
         return self._stamp() != self._last_stamp
 
     def check(self) -> bool:
-        """Reload if :meth:`changed`; True if a new resolver was installed."""
+        """Reload if `changed`; True if a new resolver was installed."""
         if self.changed():
             return self.reload()
         return False
@@ -248,6 +250,6 @@ def watch(
     interval: float = 1.0,
     **kwargs: Any,
 ) -> Reloader:
-    """A started :class:`Reloader`: loads now (raising if that fails), then polls every
-    ``interval`` seconds.  Use it as a context manager or call :meth:`Reloader.stop`."""
+    """A started `Reloader`: loads now (raising if that fails), then polls every
+    ``interval`` seconds.  Use it as a context manager or call `Reloader.stop`."""
     return Reloader(path, **kwargs).start(interval)

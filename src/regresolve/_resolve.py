@@ -1,8 +1,8 @@
 """The resolver: the planner plus short-name resolution, as podman uses them before a pull.
 
-:class:`Resolver` is the public face of the engine: ``plan`` for fully qualified references
-(from :class:`regresolve._planner.Planner`), ``resolve_short_name`` and ``resolve_locally``
-for short names (:mod:`regresolve._shortnames`, which plans each candidate with the same
+[`Resolver`][regresolve.Resolver] is the public face of the engine: ``plan`` for fully
+qualified references (from `_planner.Planner`), ``resolve_short_name`` and ``resolve_locally``
+for short names (`_shortnames`, which plans each candidate with the same
 compiled configuration).
 """
 
@@ -16,7 +16,8 @@ __all__ = ["DEFAULT_CACHE_SIZE", "Resolver"]
 
 
 class Resolver(Planner):
-    """A compiled, immutable view of one :class:`RegistriesConf`, safe to share across threads.
+    """A compiled, immutable view of one [`RegistriesConf`][regresolve.RegistriesConf], safe to
+    share across threads.
 
     Args:
         conf: the merged configuration (``load_config`` or ``RegistriesConf.from_toml``).
@@ -25,15 +26,15 @@ class Resolver(Planner):
             the configuration's aliases, or the error loading it raised: as in Go, a corrupt
             cache then fails every short-name resolution.
 
-    :meth:`plan` takes a reference as the docker transport does: a short name is *not*
+    `plan` takes a reference as the docker transport does: a short name is *not*
     resolved there, it is normalized to ``docker.io`` (Go's ``ParseNormalizedNamed``).  Use
-    :meth:`resolve_short_name` (or :func:`regresolve.plan_image`) for what podman does first.
+    `resolve_short_name` (or [`plan_image`][regresolve.plan_image]) for what podman does first.
     """
 
     __slots__ = ()
 
     def resolve_short_name(self, name: str, *, mode: str | None = None) -> ShortNameResolution:
-        """``pkg/shortnames.Resolve`` without a TTY (see :mod:`regresolve._shortnames`)."""
+        """``pkg/shortnames.Resolve`` without a TTY (see `_shortnames`)."""
         return resolve(self, name, mode=mode)
 
     def resolve_locally(self, name: str) -> tuple[Reference, ...]:

@@ -20,7 +20,7 @@ __all__ = ["dump_registries_conf"]
 
 
 class _Conf(Protocol):
-    """What is written: the fields of :class:`regresolve.RegistriesConf`."""
+    """What is written: the fields of [`RegistriesConf`][regresolve.RegistriesConf]."""
 
     @property
     def registries(self) -> Sequence[Registry]: ...

@@ -2,9 +2,9 @@
 
 A rollout of registries.conf (a new mirror, a blocked registry, a changed search list), of
 OpenShift mirror objects, or of a newer podman/CRI-O changes how some images are pulled and not
-others.  :func:`diff_images` plans every image twice, *before* and *after* (each side with its
-own :class:`~regresolve.Resolver` and, optionally, its own :class:`~regresolve.Profile` and
-policy.json), compares the two :class:`~regresolve.ImagePlan` objects field by field and
+others.  `diff_images` plans every image twice, *before* and *after* (each side with its
+own [`Resolver`][regresolve.Resolver] and, optionally, its own `Profile` and
+policy.json), compares the two [`ImagePlan`][regresolve.ImagePlan] objects field by field and
 classifies what differs:
 
 ========================  ===================================================================
@@ -67,7 +67,7 @@ class Change:
     """One difference between the two plans of an image.
 
     Attributes:
-        kind: one of :data:`CHANGE_KINDS`.
+        kind: one of `CHANGE_KINDS`.
         detail: what changed, for people (``docker.io/library/nginx:1.25 is now blocked``).
     """
 
@@ -83,7 +83,7 @@ class ImageDiff:
         image: the image string as given.
         before: its plan under the *before* configuration.
         after: its plan under the *after* configuration.
-        changes: what differs, in :data:`CHANGE_KINDS` order; empty when nothing does.
+        changes: what differs, in `CHANGE_KINDS` order; empty when nothing does.
     """
 
     image: str

@@ -3,9 +3,10 @@
 A pod spec or a command line names an image as a person writes it (``nginx``,
 ``quay.io/x/y:1``).  podman (and CRI-O) first resolve a short name to candidates (aliases, then
 the unqualified-search registries, R-SN), then hand each candidate to the docker transport,
-whose plan lists the sources tried (R-PULL).  :func:`plan_image` does both and never raises:
-every failure is recorded in the :class:`ImagePlan`, whose JSON form
-(:func:`image_plan_to_dict`) the command line and the webhook share.
+whose plan lists the sources tried (R-PULL).  [`plan_image`][regresolve.plan_image] does both
+and never raises: every failure is recorded in the [`ImagePlan`][regresolve.ImagePlan], whose
+JSON form ([`image_plan_to_dict`][regresolve.image_plan_to_dict]) the command line and the
+webhook share.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class ImagePlan:
 
     @property
     def failure(self) -> str | None:
-        """The Go error text when :attr:`failed` (the first candidate's error), else None."""
+        """The Go error text when `failed` (the first candidate's error), else None."""
         if self.error is not None:
             return self.error
         if self.failed:
@@ -126,7 +127,8 @@ def plan_image(
 ) -> ImagePlan:
     """Plan ``text`` as the program pulls it: short-name resolution, then the docker transport.
 
-    Never raises :class:`RegresolveError`: every failure is recorded in the result.
+    Never raises [`RegresolveError`][regresolve.RegresolveError]: every failure is recorded in
+    the result.
 
     Args:
         resolver: the resolver for the configuration in use.

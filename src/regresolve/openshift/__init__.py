@@ -4,7 +4,7 @@ From the objects ``oc get`` prints (``images.config.openshift.io/cluster``,
 ImageDigestMirrorSet, ImageTagMirrorSet, ImageContentSourcePolicy, and ``ClusterVersion`` for
 the release payload) to the files every node gets: ``/etc/containers/registries.conf``, the
 search-registries drop-in and ``/etc/containers/policy.json``; then, with
-:class:`regresolve.Resolver` and :mod:`regresolve._policy`, what the node does with a pull.
+[`Resolver`][regresolve.Resolver] and `_policy`, what the node does with a pull.
 
 Semantics: openshift/runtime-utils ``pkg/registries`` @ 7bdb5b9c (as vendored by the MCO)
 and machine-config-operator ``pkg/controller/container-runtime-config`` @ 7ff337a4.

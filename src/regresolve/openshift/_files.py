@@ -1,7 +1,7 @@
 """The OpenShift package's only file access: reading object files, writing node files.
 
 Reading mirrors ``regresolve._files`` (the rest of the package is sans-I/O); writing goes
-through :func:`regresolve._atomic.write_atomic`.
+through `_atomic.write_atomic`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``oc adm migrate icsp`` (openshift/oc ``pkg/cli/admin/migrate/icsp``) writes, for each ICSP, an
 ImageDigestMirrorSet with the same metadata (same name) and one ``imageDigestMirrors`` entry per
 ``repositoryDigestMirrors`` entry, source and mirrors in the same order, no
-``mirrorSourcePolicy``.  :func:`migrate_icsps` does the same to a loaded object set: the ICSPs
+``mirrorSourcePolicy``.  `migrate_icsps` does the same to a loaded object set: the ICSPs
 are gone, IDMSs of the same names carry their rules (an existing IDMS of the same name is
 replaced, as applying the written file would replace it).
 

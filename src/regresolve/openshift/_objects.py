@@ -10,20 +10,21 @@ Recognized kinds (any other kind in a ``List`` is ignored and reported in ``igno
   (the release payload; needed for the payload exception of ``blockedRegistries``).
 
 Only the fields the Machine Config Operator reads are extracted; their types are checked as
-the API server would (a wrong type is an :class:`InvalidOpenShiftObject` naming the file, the
-object and the field).  Lists that are absent stay ``None``: the MCO distinguishes a missing
-list (Go nil) from an empty one in a few places.
+the API server would (a wrong type is an
+[`InvalidOpenShiftObject`][regresolve.InvalidOpenShiftObject] naming the file, the object and
+the field).  Lists that are absent stay ``None``: the MCO distinguishes a missing list (Go nil)
+from an empty one in a few places.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
 import attrs
 
 from regresolve._errors import InvalidOpenShiftObject
+from regresolve._manifests import loads
 from regresolve.openshift._registries import MirrorRule
 
 __all__ = [
@@ -296,9 +297,10 @@ def objects_from_text(text: str, *, path: str = "") -> ClusterImageObjects:
     """Parse ``oc get -o yaml`` / ``-o json`` output (several YAML documents allowed).
 
     JSON needs nothing beyond the standard library.  YAML needs PyYAML, imported only when
-    the text is not JSON; without it an :class:`InvalidOpenShiftObject` says so.  YAML
-    anchors and aliases are refused (``oc`` never writes them, and expanding them is the
-    "billion laughs" attack), and so is nesting deeper than the parsers can recurse.
+    the text is not JSON; without it an
+    [`InvalidOpenShiftObject`][regresolve.InvalidOpenShiftObject] says so.  YAML anchors and
+    aliases are refused (``oc`` never writes them, and expanding them is the "billion laughs"
+    attack), and so is nesting deeper than the parsers can recurse.
     """
     try:
         return _objects_from_text(text, path)
@@ -307,32 +309,5 @@ def objects_from_text(text: str, *, path: str = "") -> ClusterImageObjects:
 
 
 def _objects_from_text(text: str, path: str) -> ClusterImageObjects:
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            return objects_from_data(json.loads(text), path=path)
-        except json.JSONDecodeError:
-            pass  # YAML flow style also starts with { or [; let the YAML parser decide.
-    try:
-        import yaml  # type: ignore[import-untyped,unused-ignore]  # noqa: PLC0415 - optional
-    except ImportError:
-        raise InvalidOpenShiftObject(
-            "reading YAML needs PyYAML (pip install pyyaml); JSON (oc get -o json) works "
-            "without it",
-            path=path,
-        ) from None
-
-    class _NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(
-                    None, None, "YAML aliases are not supported", event.start_mark
-                )
-            return super().compose_node(parent, index)
-
-    try:
-        docs: Sequence[Any] = list(yaml.load_all(text, Loader=_NoAliasLoader))
-    except yaml.YAMLError as e:
-        raise InvalidOpenShiftObject(f"invalid YAML: {e}", path=path) from e
-    return objects_from_data([d for d in docs if d is not None], path=path)
+    data = loads(text, lambda message: InvalidOpenShiftObject(message, path=path))
+    return objects_from_data(data, path=path)

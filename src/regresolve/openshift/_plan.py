@@ -1,9 +1,9 @@
 """What a node does with a pull, given the files the MCO rendered for it.
 
 The registries.conf and the search drop-in are loaded exactly as containers/image loads them
-on the node (:meth:`regresolve.RegistriesConf.from_toml`), the reference is planned with
-:class:`regresolve.Resolver` (short names as podman resolves them), and policy.json is
-evaluated on each *logical* candidate reference (never on a mirror's reference).
+on the node ([`RegistriesConf.from_toml`][regresolve.RegistriesConf.from_toml]), the reference
+is planned with [`Resolver`][regresolve.Resolver] (short names as podman resolves them), and
+policy.json is evaluated on each *logical* candidate reference (never on a mirror's reference).
 """
 
 from __future__ import annotations

@@ -332,7 +332,7 @@ def render(
     """Render registries.conf, the search drop-in and policy.json for these objects.
 
     Args:
-        objects: the cluster objects (:func:`load_objects` / ``objects_from_text``).
+        objects: the cluster objects (`load_objects` / ``objects_from_text``).
         base_registries_conf: the file the MCO starts from; default: the MCO template
             (``unqualified-search-registries = ['registry.access.redhat.com', 'docker.io']``).
         base_policy_json: likewise for policy.json (default: the MCO template).

@@ -2,7 +2,7 @@
 
 A *scope* is what OpenShift's lists and mirror sources hold: ``host[:port][/ns...]`` or a
 ``*.domain`` wildcard.  These predicates are the OpenShift side of the story; note that
-:func:`scope_is_nested_inside_scope` uses a plain suffix test for wildcards, which is *not*
+`scope_is_nested_inside_scope` uses a plain suffix test for wildcards, which is *not*
 how containers/image matches ``*.`` prefixes on the node (R-MATCH: first occurrence of the
 domain).  Both behaviours are reproduced where each applies.
 """

@@ -1,7 +1,7 @@
 """The mirror-order graph of runtime-utils ``topo.go`` (rules M3-M4).
 
 Theory of operation: each mirror set contributes edges ``m[i] -> m[i+1]`` (and
-``m[last] -> source`` when the source is not listed).  :meth:`TopoGraph.sorted` then runs a
+``m[last] -> source`` when the source is not listed).  `TopoGraph.sorted` then runs a
 Kahn-style sort with a FIFO queue: the initial queue holds the nodes without predecessors in
 byte order; each node taken frees successors, which are appended as one byte-sorted batch.
 When the queue runs dry with nodes left (a cycle), the smallest unused node in byte order is
