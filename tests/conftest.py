@@ -3,6 +3,10 @@
 ``oracle``: one Go oracle process for the whole session (``tests/support/oracle.py``).  When the
 binary is missing the requesting test fails if ``$CI`` is set (no skipped oracle tests in CI)
 and is skipped otherwise.
+
+The test lanes (markers ``oracle``, ``e2e``, ``slow``, ``property``) are declared in
+``pyproject.toml``, whose ``addopts`` deselects ``slow``, ``property`` and ``e2e`` unless the
+command line gives its own ``-m``.
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from support.oracle import DEFAULT_PATH, ENV_VAR, Oracle, find_oracle
+
+# ``--hypothesis-profile=coverage`` (the coverage step of .ci/run): tracing slows every example
+# down several times, so per-example deadlines and the too-slow health check are off there.
+settings.register_profile("coverage", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="session")

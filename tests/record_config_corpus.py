@@ -7,7 +7,7 @@ Usage (needs the oracle, ``bash tests/oracle/build.sh``)::
 The first line is a header (``containers_image``, ``go``, how the cases were made); every
 other line is ``{"name": ..., "request": <oracle config request>, "answer": {...}}`` with
 the part of the answer the loader is compared on.  The cases are: the hand-picked ones of
-``test_config_oracle.FIXED``, every upstream testdata configuration of pkg/sysregistriesv2
+``support.config_fixed.FIXED``, every upstream testdata configuration of pkg/sysregistriesv2
 (main file + drop-in directory as the upstream tests combine them), and ``--count``
 examples of ``strategies_config.config_cases`` drawn with a fixed seed.
 ``tests/test_config_corpus.py`` replays the file without Go.
@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 
+from support.config_fixed import FIXED  # noqa: E402
 from support.oracle import Oracle  # noqa: E402
 from support.strategies_config import ConfigCase, config_cases  # noqa: E402
 
@@ -96,8 +97,6 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1800)
     parser.add_argument("--out", type=Path, default=HERE / "corpus" / "config.jsonl")
     args = parser.parse_args()
-
-    from test_config_oracle import FIXED
 
     cases: list[tuple[str, ConfigCase]] = [(f"fixed:{k}", v) for k, v in sorted(FIXED.items())]
     cases += upstream_cases()

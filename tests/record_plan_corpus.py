@@ -10,7 +10,7 @@ other line is ``{"name", "request", "cache", "answer"}``: the oracle ``config`` 
 contains (or null) and the oracle's answer (plans, short names, local names, alias
 lookups, FindRegistry).  Cases: the upstream testdata sets of pkg/sysregistriesv2 and
 pkg/shortnames with the references their tests use, then ``--count`` examples drawn with
-a fixed seed, half from ``test_plan_oracle.plan_cases`` and half from
+a fixed seed, half from ``strategies_plan.plan_cases`` and half from
 ``strategies_config.config_cases``.  ``tests/test_plan_corpus.py`` replays it without Go.
 """
 
@@ -29,8 +29,9 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from support.oracle import Oracle  # noqa: E402
+from support.plan_compare import oracle_request  # noqa: E402
 from support.strategies_config import ConfigCase, config_cases  # noqa: E402
-from test_plan_oracle import modes, oracle_request, plan_cases, references, short_names  # noqa: E402
+from support.strategies_plan import modes, plan_cases, references, short_names  # noqa: E402
 
 SYSREG = HERE / "data" / "sysregistriesv2"
 SHORT = HERE / "data" / "shortnames"

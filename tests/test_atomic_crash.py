@@ -23,6 +23,9 @@ import pytest
 from regresolve import RegistriesConf
 from regresolve._atomic import write_atomic
 
+# Kill loops in child processes: seconds per test, so outside the default lane.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("ATOMIC_KILLS", "15"))
 

@@ -256,6 +256,7 @@ def _run(tmp_path: Path, *, atomic: bool, polling: bool) -> tuple[_Stats, Reload
     return stats, reloader
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("atomic", "polling"),
     [(True, False), (False, False), (True, True), (False, True)],
@@ -274,6 +275,7 @@ def test_readers_only_see_complete_versions(tmp_path: Path, atomic: bool, pollin
     )
 
 
+@pytest.mark.slow
 def test_shared_resolver_with_a_small_cache_under_contention() -> None:
     """One Resolver shared by many threads; a tiny cache forces concurrent evictions."""
     conf = RegistriesConf.from_toml(VERSIONS[1])

@@ -7,7 +7,9 @@ The convention (docs/reference/cli.md, "Examples in these pages", states it for 
   comment ``<!-- test: skip REASON -->``.
 * The blocks of one page run in order, in one scratch directory that holds a copy of
   ``examples/``, with ``HOME`` pointing at an empty directory and no
-  ``CONTAINERS_REGISTRIES_CONF``; ``regresolve`` on ``PATH`` is this checkout's command.
+  ``CONTAINERS_REGISTRIES_CONF``; ``regresolve`` on ``PATH`` is this checkout's command and
+  ``python`` is the interpreter running the tests (``sys.executable``), whatever the
+  caller's ``PATH`` holds.
 * ``console``: a line starting with ``$ `` is a command (a line ending in ``\\`` continues it,
   and so does a here-document, up to its delimiter line);
   the lines up to the next command are its expected output (stdout and stderr together),
@@ -156,9 +158,17 @@ def make_scratch(tmp_path: Path) -> dict[str, Any]:
     home.mkdir()
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    shim = bindir / "regresolve"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m regresolve "$@"\n', encoding="utf-8")
-    shim.chmod(0o755)
+    # The commands a page runs are this interpreter's, whatever comes first on the caller's
+    # PATH: ``regresolve`` is ``sys.executable -m regresolve`` and ``python`` is sys.executable.
+    shims = {
+        "regresolve": f'exec "{sys.executable}" -m regresolve "$@"',
+        "python": f'exec "{sys.executable}" "$@"',
+        "python3": f'exec "{sys.executable}" "$@"',
+    }
+    for name, line in shims.items():
+        shim = bindir / name
+        shim.write_text(f"#!/bin/sh\n{line}\n", encoding="utf-8")
+        shim.chmod(0o755)
     env = {
         k: v
         for k, v in os.environ.items()
@@ -310,6 +320,25 @@ def test_console_parsing_and_matching() -> None:
     assert output_matches(["x", "...", "z"], ["x", "z", ""])
     assert not output_matches(["x", "z"], ["x", "y", "z"])
     assert not output_matches(["x"], ["y"])
+
+
+def test_scratch_commands_are_this_interpreters(scratch: dict[str, Any]) -> None:
+    """``python`` and ``regresolve`` in an example do not depend on the caller's PATH."""
+    env = dict(scratch["env"])
+    env["PATH"] = env["PATH"].split(os.pathsep, 1)[0] + os.pathsep + "/usr/bin:/bin"
+    proc = subprocess.run(
+        ["bash", "-c", 'python -c "import sys; print(sys.executable)"; regresolve --help'],
+        cwd=scratch["cwd"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n", 1)[0] == sys.executable
 
 
 def test_fence_extraction(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Replay the fuzz corpus: the seeds and every earlier finding (tests/fuzz/corpus/<target>/).
 
-Each input goes through the same target function atheris runs (tests/fuzz/targets.py); the
+Each input goes through the same target function atheris runs (tests/support/fuzz_targets.py); the
 property is that only :class:`regresolve.RegresolveError` escapes (the targets swallow those)
 and that no input takes long.  A finding not fixed yet is listed in ``KNOWN`` with the reason,
 as a strict xfail.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz.targets import TARGETS
+from support.fuzz_targets import TARGETS
 
 CORPUS = Path(__file__).resolve().parent / "fuzz" / "corpus"
 # Generous "does not hang" bound for one corpus input (the slowest seed takes milliseconds).
@@ -84,7 +84,7 @@ def test_replay(target: str, path: Path) -> None:
 def _replay_in_subprocess(target: str, path: Path) -> None:
     code = (
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
-        "from fuzz.targets import TARGETS\n"
+        "from support.fuzz_targets import TARGETS\n"
         "TARGETS[sys.argv[3]](open(sys.argv[4], 'rb').read())\n"
     )
     args = [sys.executable, "-c", code, str(ROOT / "tests"), str(ROOT / "src"), target, str(path)]

@@ -129,7 +129,7 @@ def test_go_ignores_the_casefolded_key(oracle: Oracle) -> None:
         (["registry", "mirror"], "registry.mirror"),
         (["aliases", "ns/img"], 'aliases."ns/img"'),
         (["a", ""], 'a.""'),
-        (["q\"\\\x01"], '"q\\"\\\\\\u0001"'),
+        (['q"\\\x01'], '"q\\"\\\\\\u0001"'),
     ],
 )
 def test_go_key(parts: list[str], text: str) -> None:

@@ -188,6 +188,7 @@ def inputs(draw: st.DrawFn) -> str:
     return s
 
 
+@pytest.mark.property
 @settings(max_examples=1000)
 @given(
     prefix_list=st.lists(prefixes(), max_size=12),
@@ -206,6 +207,7 @@ def test_index_equals_linear_scan(prefix_list: list[str], probes: list[str]) -> 
             assert idx.find(reg.prefix) is go_scan(regs, reg.prefix), reg.prefix
 
 
+@pytest.mark.property
 @settings(max_examples=200)
 @given(
     prefix_list=st.lists(prefixes(), max_size=12),

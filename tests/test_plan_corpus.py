@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from support.plan_compare import compare_with_answer
 from support.strategies_config import ConfigCase, load_corpus
-from test_plan_oracle import compare_with_answer
 
 CORPUS = Path(__file__).parent / "corpus" / "plan.jsonl"
 
@@ -33,4 +33,5 @@ def test_corpus(entry: dict[str, Any]) -> None:
     req = entry["request"]
     case = ConfigCase.from_request(req)
     refs, names, mode = req["refs"], req["short_names"], req.get("short_name_mode")
-    compare_with_answer(case, entry["cache"], refs, names, mode, entry["answer"])
+    loaded = compare_with_answer(case, entry["cache"], refs, names, mode, entry["answer"])
+    assert loaded == (entry["answer"]["error"] is None)

@@ -712,6 +712,7 @@ def as_model(r: Resolver, text: str) -> dict[str, Any]:
     }
 
 
+@pytest.mark.property
 @settings(max_examples=600)
 @given(conf=confs(), texts=st.lists(refs(), min_size=1, max_size=12))
 def test_resolver_equals_literal_model(conf: RegistriesConf, texts: list[str]) -> None:

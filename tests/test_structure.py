@@ -97,8 +97,7 @@ def test_import_walker_sees_deferred_and_relative_imports(tmp_path: Path) -> Non
     pkg.mkdir()
     mod = pkg / "m.py"
     mod.write_text(
-        "def f():\n    from pkg import other\n    import pkg.third\n"
-        "from . import fourth\n",
+        "def f():\n    from pkg import other\n    import pkg.third\nfrom . import fourth\n",
         encoding="utf-8",
     )
     found = _imports(mod, "pkg.m", {"pkg", "pkg.other", "pkg.third", "pkg.fourth"})

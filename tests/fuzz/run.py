@@ -14,7 +14,7 @@ Findings (``crash-*``, ``timeout-*``, ``oom-*``) are written to ``tests/fuzz/cor
 so that ``tests/test_fuzz_corpus.py`` replays them from then on; commit them with the fix.
 
 ``REGRESOLVE_FUZZ_SKIP_KNOWN=1`` abandons inputs stuck in an already-reported hang
-(``fuzz.targets.KNOWN_HANGS``) so that a run can look past it; CI leaves it unset.
+(``support.fuzz_targets.KNOWN_HANGS``) so that a run can look past it; CI leaves it unset.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _child(name: str, libfuzzer_args: list[str]) -> None:
     with atheris.instrument_imports(include=["regresolve", "yaml"]):
         import regresolve
         import regresolve.openshift  # noqa: F401
-    from fuzz.targets import TARGETS, guarded
+    from support.fuzz_targets import TARGETS, guarded
 
     atheris.Setup([sys.argv[0], *libfuzzer_args], guarded(TARGETS[name]))
     atheris.Fuzz()

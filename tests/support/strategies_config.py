@@ -194,6 +194,24 @@ HOSTS = (
     "quay.io/ns",
 )
 WILDCARDS = ("*.a.com", "*.b.a.com", "*.com", "*.a.com:5000", "*.a.com/ns", "*.", "*", "**.a.com")
+
+#: Fully qualified references that fall under the generated prefixes in many ways (the CLI
+#: and webhook differential tests send them with every generated configuration).
+_QUALIFIED_DIGEST = "sha256:" + "c" * 64
+QUALIFIED = sorted(
+    {
+        *(f"{h}/img:1" for h in HOSTS),
+        *(f"{h}/x/y@{_QUALIFIED_DIGEST}" for h in HOSTS),
+        *(f"{h}/img" for h in HOSTS),
+        "docker.io/library/busybox:1",
+        "busybox.a.com/x:2",
+        "x.b.a.com/y",
+        "a.com:5000/ns/img:1",
+        f"a.com/ns/img:1@{_QUALIFIED_DIGEST}",
+        "Bad/Name",
+        "a.com/UPPER",
+    }
+)
 ODD = (
     "",
     "/",

@@ -6,7 +6,7 @@ would.  The property: every exception that escapes is a :class:`regresolve.Regre
 other exception propagates and is a finding.
 
 The targets are plain functions so that ``tests/test_fuzz_corpus.py`` replays the corpus
-through exactly the same code without atheris.
+through exactly the same code without atheris; the fuzzer itself is ``tests/fuzz/run.py``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from regresolve import (
     is_short_name,
     parse_reference,
 )
-from regresolve._config import parse_alias_cache
+from regresolve._aliases import parse_alias_cache
 
 # A configuration with the shapes that make planning interesting: wildcards, mirrors,
 # digest-only mirrors, a blocked entry, rewrites to a different path, aliases.
