@@ -331,8 +331,9 @@ class Planner:
                         # SPEC R-RW-4: one bad rewrite fails the whole plan.
                         raise PlanError(f"rewriting reference: {e.go_message}", text) from None
             if check_blocked:
-                # SPEC R-PULL-5: the blocked check runs per source on the rewritten name.
-                hit = find(new_name)
+                # SPEC R-PULL-5: the blocked check runs per source on the rewritten name.  A
+                # source that keeps the name is looked up already: its entry is ``reg``.
+                hit = reg if new_name is name else find(new_name)
                 if hit is not None and hit.blocked:
                     sources.append(
                         make_source(
