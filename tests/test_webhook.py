@@ -171,15 +171,30 @@ def test_mirror_under_a_blocked_entry_is_skipped_when_pinning(
     assert "patch" not in response  # the first usable source is the image itself
 
 
-def test_tag_and_digest_is_denied(resolver: regresolve.Resolver) -> None:
-    """R-PULL-4: the docker transport refuses a tag and a digest together."""
+def test_tag_and_digest_is_pulled_by_digest(resolver: regresolve.Resolver) -> None:
+    """The node drops the tag of a tagged and digested image (libimage, CRI-O) and pulls by
+    digest; only the bare docker transport (skopeo) refuses it (R-PULL-4)."""
     response = respond(admission(pod(f"docker.io/library/nginx:1.25@{DIGEST}")), resolver)
 
-    assert response["allowed"] is False
-    assert (
-        "Docker references with both a tag and digest are currently not supported"
-        in (response["status"]["message"])
+    assert response["allowed"] is True
+
+
+def test_tag_and_digest_is_pinned_by_digest(resolver: regresolve.Resolver) -> None:
+    """R-PULL-1/2 after the tag is dropped (R-PULL-4): by digest, the first mirror serves it;
+    a blocked registry stays blocked."""
+    response = respond(
+        admission(pod(f"docker.io/library/nginx:1.25@{DIGEST}")), resolver, mutate="pin"
     )
+    blocked = respond(admission(pod(f"untrusted.example.org/x:1@{DIGEST}")), resolver)
+
+    assert patch_of(response) == [
+        {
+            "op": "replace",
+            "path": "/spec/containers/0/image",
+            "value": f"mirror.example.net/dockerhub/library/nginx@{DIGEST}",
+        }
+    ]
+    assert blocked["allowed"] is False
 
 
 @pytest.mark.oracle
@@ -240,14 +255,59 @@ def test_insecure_source_warns(resolver: regresolve.Resolver) -> None:
 
 
 def test_ambiguous_short_name_warns(resolver: regresolve.Resolver) -> None:
-    """Two unqualified-search registries: two candidates, a warning, no denial (permissive)."""
+    """Two unqualified-search registries: a warning naming both candidates in search order
+    (R-SN-3), no denial (permissive)."""
     response = respond(admission(pod("busybox")), resolver)
 
     assert response["allowed"] is True
-    assert response["warnings"] == [
-        'containers[0] "c0": short name "busybox" is ambiguous (2 candidates); '
-        "use registry.example.com/busybox:latest"
-    ]
+    [warning] = response["warnings"]
+    assert warning.startswith('containers[0] "c0": short name "busybox" is ambiguous')
+    first = warning.index("registry.example.com/busybox:latest")
+    assert first < warning.index("docker.io/library/busybox:latest")
+
+
+def search_conf(registries: list[str]) -> regresolve.Resolver:
+    quoted = ", ".join(f'"{r}"' for r in registries)
+    text = f"unqualified-search-registries = [{quoted}]\n"
+    return regresolve.Resolver(regresolve.RegistriesConf.from_toml(text, path=PATH))
+
+
+# Kubernetes' admission webhook documentation: a warning longer than 256 characters may be
+# truncated by the API server, and after 4096 characters of warnings in total further ones
+# are ignored.
+K8S_WARNING_LIMIT = 256
+K8S_WARNINGS_TOTAL = 4096
+
+
+def test_every_candidate_is_listed_within_the_warning_limit() -> None:
+    """R-SN-3: one candidate per search registry; too many for one warning: several warnings,
+    each within Kubernetes' per-warning limit, together naming every candidate in order."""
+    registries = [f"registry-{i:02d}.internal.example.com" for i in range(12)]
+    candidates = [f"{r}/team/tool:1.0" for r in registries]
+    response = respond(admission(pod("team/tool:1.0")), search_conf(registries))
+
+    warnings = response["warnings"]
+    assert len(warnings) > 1
+    assert all(len(w) <= K8S_WARNING_LIMIT for w in warnings)
+    assert sum(len(w) for w in warnings) <= K8S_WARNINGS_TOTAL
+    assert all(w.startswith('containers[0] "c0": short name "team/tool:1.0"') for w in warnings)
+    text = " ".join(warnings)
+    positions = [text.index(c) for c in candidates]
+    assert positions == sorted(positions)
+
+
+def test_warnings_stay_within_the_total_limit() -> None:
+    """Many ambiguous images: the warnings stop before 4096 characters and say so."""
+    registries = [f"registry-{i:02d}.internal.example.com" for i in range(12)]
+    images = [f"team/tool{i}:1.0" for i in range(40)]
+    response = respond(admission(pod(*images)), search_conf(registries))
+
+    warnings = response["warnings"]
+    assert all(len(w) <= K8S_WARNING_LIMIT for w in warnings)
+    assert sum(len(w) for w in warnings) <= K8S_WARNINGS_TOTAL
+    assert "more regresolve warnings left out" in warnings[-1]
+    assert webhook.MAX_WARNING_LENGTH == K8S_WARNING_LIMIT
+    assert webhook.MAX_WARNINGS_TOTAL == K8S_WARNINGS_TOTAL
 
 
 def test_ambiguous_short_name_can_be_denied(resolver: regresolve.Resolver) -> None:
@@ -607,6 +667,7 @@ specs = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.property
 @settings(max_examples=300, deadline=None)
 @given(
     data=st.fixed_dictionaries(

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Send an AdmissionReview to the example webhook over HTTPS and print the answer.
+"""Send an AdmissionReview to the webhook over HTTPS and print the answer.
 
-Standard library only.  The server's certificate is verified against ``--cacert``, as the
-Kubernetes API server verifies it against the ``caBundle`` of the webhook configuration::
+Standard library only.  The server (``regresolve webhook serve``) is verified against
+``--cacert``, as the Kubernetes API server verifies it against the ``caBundle`` of the
+webhook configuration::
 
     python examples/webhook/client.py --cacert tls.crt --url https://127.0.0.1:8443 \\
         /validate examples/webhook/pod-blocked.json
 
 ``--url-file FILE`` reads the base URL from the server's ``--ready-file`` instead, waiting up
-to ``--wait`` seconds for it to appear.  The response is printed as JSON; a JSONPatch is
-decoded from base64 and printed after it.
+to ``--wait`` seconds for it to appear.  The request goes to PATH with ``?timeout=10s``
+appended, as the API server sends it.  The response is printed as JSON; a JSONPatch is
+decoded from base64 and printed after it.  Without a review file the client sends a GET
+(``/healthz``, ``/readyz``, ``/metrics``) and prints the body as it comes.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--url", help="the server's base URL, https://HOST:PORT")
     where.add_argument("--url-file", help="read the base URL from this file (--ready-file)")
     parser.add_argument("--wait", type=float, default=10.0, help="seconds to wait (10)")
-    parser.add_argument("path", help="/validate or /mutate")
-    parser.add_argument("review", help="a JSON file holding an AdmissionReview")
+    parser.add_argument("path", help="/validate or /mutate (or a GET path: /metrics ...)")
+    parser.add_argument("review", nargs="?", help="a JSON file holding an AdmissionReview")
     args = parser.parse_args(argv)
 
     url = args.url
@@ -51,13 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"client: not an https URL: {url}", file=sys.stderr)
         return 2
 
-    body = Path(args.review).read_bytes()
     context = ssl.create_default_context(cafile=args.cacert)
     conn = http.client.HTTPSConnection(
         parts.hostname, parts.port or 443, context=context, timeout=args.wait
     )
     try:
-        conn.request("POST", args.path, body=body, headers={"Content-Type": "application/json"})
+        if args.review is None:
+            conn.request("GET", args.path)
+        else:
+            body = Path(args.review).read_bytes()
+            headers = {"Content-Type": "application/json"}
+            conn.request("POST", args.path + "?timeout=10s", body=body, headers=headers)
         resp = conn.getresponse()
         payload = resp.read()
     finally:
@@ -65,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     if resp.status != 200:
         print(f"client: HTTP {resp.status}: {payload.decode(errors='replace')}", file=sys.stderr)
         return 1
+    if args.review is None:
+        sys.stdout.write(payload.decode())
+        return 0
     response = json.loads(payload)["response"]
     patch = response.get("patch")
     if patch:

@@ -33,22 +33,25 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
-import attrs
-
 import regresolve
-from regresolve import _files
-from regresolve._config import RegistriesConf
-from regresolve._errors import InvalidConfig, InvalidProfile, RegresolveError
-from regresolve._lint import lint
-from regresolve._model import SHORT_NAME_MODES
-from regresolve._profiles import (
-    CONSUMERS,
-    DEFAULT_PROFILE,
-    Profile,
-    make_profile,
-    product_profile,
+from regresolve._checkcmd import register as register_check
+from regresolve._cliconf import (
+    UsageError,
+    alias_cache_file,
+    config_parent,
+    files_from_args,
+    load_from_args,
+    profile_from_args,
+    resolver_from_args,
 )
-from regresolve.imageplan import ImagePlan, image_plan_to_dict, plan_image
+from regresolve._config import RegistriesConf
+from regresolve._diffcmd import register as register_diff
+from regresolve._errors import InvalidConfig, InvalidProfile, RegresolveError
+from regresolve._model import SHORT_NAME_MODES
+from regresolve._profiles import Profile, profile_to_dict
+from regresolve._reference import parse_raw
+from regresolve.imageplan import SCHEMA_VERSION, ImagePlan, image_plan_to_dict, plan_image
+from regresolve.webhook import _commands as webhook_commands
 
 __all__ = ["build_parser", "main"]
 
@@ -62,108 +65,20 @@ EXIT_USAGE: Final = 2
 # --------------------------------------------------------------------------------------------
 
 
-class _UsageError(Exception):
-    """A problem with the command line that argparse cannot see (exit 2)."""
-
-
 def _resolver(args: argparse.Namespace) -> regresolve.Resolver:
-    """The configuration and the user's short-name alias cache, as podman would see them."""
-    return regresolve.Resolver(_load(args), user_aliases=_user_aliases(args))
+    return resolver_from_args(args)
 
 
 def _alias_cache_path(args: argparse.Namespace) -> str:
-    path = _files.alias_cache_path(home=args.home, env=os.environ)
-    if args.root and path.startswith("/var/"):
-        # The root user's cache is a system path: below --root, like /etc/containers.
-        path = os.path.join(args.root, path.lstrip("/"))
-    return path
-
-
-def _user_aliases(args: argparse.Namespace) -> tuple[regresolve.Alias, ...] | InvalidConfig:
-    # A corrupt cache is not fatal here: as in Go, it fails every short-name resolution.
-    try:
-        return regresolve.load_alias_cache(_alias_cache_path(args), home=args.home, env=os.environ)
-    except InvalidConfig as err:
-        return err
+    return alias_cache_file(args)
 
 
 def _load(args: argparse.Namespace) -> RegistriesConf:
-    return regresolve.load_config(
-        args.config,
-        dropin_dirs=args.config_dir,
-        home=args.home,
-        env=os.environ,
-        root=args.root,
-    )
-
-
-def _config_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group(
-        "configuration (default: the files podman reads on this host)"
-    )
-    group.add_argument(
-        "--config",
-        metavar="FILE",
-        help="the main registries.conf (like $CONTAINERS_REGISTRIES_CONF); "
-        "a missing FILE is an error",
-    )
-    group.add_argument(
-        "--config-dir",
-        metavar="DIR",
-        action="append",
-        help="a drop-in directory; repeatable; replaces the default directories",
-    )
-    group.add_argument(
-        "--home", metavar="DIR", help="use DIR as $HOME (user configuration and alias cache)"
-    )
-    group.add_argument(
-        "--root",
-        metavar="DIR",
-        help="look for /etc/containers/... below DIR (a node's root mounted elsewhere)",
-    )
-    program = common.add_argument_group(
-        "the program that pulls (default: podman with containers/image 5.34.2)"
-    )
-    program.add_argument(
-        "--as",
-        dest="product",
-        metavar="PRODUCT",
-        help="a product shorthand: podman-4.3, debian-12, rhel-9.4, ubuntu-24.04, crio-1.31, "
-        "ocp-4.18, skopeo, ... (docs/versions.md lists them all)",
-    )
-    program.add_argument(
-        "--containers-image",
-        metavar="VERSION",
-        help="the containers/image release whose semantics apply (5.23 ... 5.41)",
-    )
-    program.add_argument(
-        "--consumer",
-        choices=CONSUMERS,
-        help="the program around the library (tag+digest, short names, auth file)",
-    )
-    program.add_argument(
-        "--crio-short-name-mode",
-        choices=("enforcing", "disabled"),
-        help="CRI-O 1.34+: short_name_mode from crio.conf (default enforcing)",
-    )
-    return common
+    return load_from_args(args)
 
 
 def _profile(args: argparse.Namespace) -> Profile:
-    """The profile the options name: ``--as`` first, then the single options on top."""
-    base = product_profile(args.product) if args.product else DEFAULT_PROFILE
-    if not (args.containers_image or args.consumer or args.crio_short_name_mode):
-        return base
-    return attrs.evolve(
-        make_profile(
-            args.containers_image or base.containers_image,
-            args.consumer or base.consumer,
-            crio_short_name_mode=args.crio_short_name_mode or base.crio_short_name_mode,
-            auth_file=base.auth_file,
-        ),
-        product=base.product,
-    )
+    return profile_from_args(args)
 
 
 def _mode_option(parser: argparse.ArgumentParser) -> None:
@@ -184,7 +99,7 @@ def _cmd_resolve(args: argparse.Namespace, out: TextIO) -> int:
     profile = _profile(args)
     plans = [
         plan_image(resolver, ref, short_name_mode=args.short_name_mode, profile=profile)
-        for ref in args.ref
+        for ref in _references(args.ref)
     ]
     if args.json:
         for image in plans:
@@ -195,6 +110,17 @@ def _cmd_resolve(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_UNPLANNABLE if any(p.failed or p.all_blocked for p in plans) else EXIT_OK
 
 
+def _references(refs: Sequence[str]) -> list[str]:
+    """The references given, with ``-`` replaced by the lines of standard input."""
+    out: list[str] = []
+    for ref in refs:
+        if ref == "-":
+            out.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            out.append(ref)
+    return out
+
+
 def _show(text: str) -> str:
     """User input as it is safe to print on a terminal: escaped when unprintable, "" if empty."""
     if text and text.isprintable():
@@ -202,9 +128,31 @@ def _show(text: str) -> str:
     return json.dumps(text)
 
 
+def _prompt_advice(image: ImagePlan, indent: str) -> str:
+    """What podman would have asked at a terminal, and how to decide without one."""
+    if not image.prompt:
+        return ""
+    lines = [f"{indent}podman would ask which of these to pull (it cannot without a terminal):"]
+    lines.extend(f"{indent}  {i}. {ref}" for i, ref in enumerate(image.prompt, 1))
+    try:
+        name = parse_raw(image.input).name
+    except RegresolveError:
+        name = image.input
+    try:
+        target = regresolve.parse_reference(image.prompt[0]).name
+    except RegresolveError:  # pragma: no cover - candidates are valid references
+        target = image.prompt[0]
+    lines.append(
+        f"{indent}to choose: pull a fully qualified name, or add an alias to registries.conf: "
+        f"[aliases] {json.dumps(name)} = {json.dumps(target)}"
+    )
+    return "\n".join(lines) + "\n"
+
+
 def _write_resolve_text(image: ImagePlan, out: TextIO) -> None:
     if image.error is not None:
         out.write(f"{_show(image.input)}: error: {image.detail}\n")
+        out.write(_prompt_advice(image, "  "))
         return
     if image.short_name:
         count = len(image.candidates)
@@ -242,10 +190,26 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     conf = resolver.conf
     profile = _profile(args)
     image = plan_image(resolver, args.ref, short_name_mode=args.short_name_mode, profile=profile)
+    code = EXIT_UNPLANNABLE if image.failed or image.all_blocked else EXIT_OK
+    skipped = _skipped_files(args)
+    if args.json:
+        doc = {
+            "schema": SCHEMA_VERSION,
+            "configuration": {
+                "files": list(conf.files),
+                "skipped": [{"file": f, "reason": why} for f, why in skipped],
+            },
+            "program": profile_to_dict(profile),
+            "image": image_plan_to_dict(image),
+        }
+        out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        return code
     out.write(_describe_files(conf))
+    out.writelines(f"  skipped {f}: {why}\n" for f, why in skipped)
     out.write(f"Program: {profile.describe()}\n")
     if image.error is not None:
         out.write(f"\n{_show(image.input)}: {image.detail}\n")
+        out.write(_prompt_advice(image, "  "))
         return EXIT_UNPLANNABLE
     if image.short_name:
         count = len(image.candidates)
@@ -273,101 +237,19 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_UNPLANNABLE if image.failed or image.all_blocked else EXIT_OK
 
 
+def _skipped_files(args: argparse.Namespace) -> list[tuple[str, str]]:
+    try:
+        return list(files_from_args(args).skipped)
+    except InvalidConfig:  # pragma: no cover - the load that just succeeded listed them
+        return []
+
+
 def _describe_files(conf: RegistriesConf) -> str:
     if not conf.files:
         return "Configuration: none found (empty configuration, as podman uses).\n"
     lines = [f"Configuration: {conf.files[0]}"]
     lines.extend(f"  + drop-in {f}" for f in conf.files[1:])
     return "\n".join(lines) + "\n"
-
-
-def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    problems: list[str] = []
-    checked: list[str] = []
-    loaded: list[tuple[str, RegistriesConf]] = []
-
-    def validate(label: str, load: Callable[[], object]) -> None:
-        try:
-            conf = load()
-        except InvalidConfig as err:
-            problems.append(_problem(err, label))
-        else:
-            checked.append(label)
-            if isinstance(conf, RegistriesConf):
-                loaded.append((label, conf))
-
-    if args.files:
-        # Each FILE on its own, with the rules of a main file; a directory: each of its
-        # drop-ins, as podman would list them.
-        for path in args.files:
-            if os.path.isdir(path):
-                for dropin in _files.dropin_files(path):
-                    validate(dropin, _dropin_loader(dropin))
-            else:
-                validate(path, _main_loader(path))
-    else:
-        # The files podman would read, each validated on its own as podman does before
-        # merging, so one broken drop-in does not hide the problems of the next one.
-        paths = _files.config_paths(
-            args.config,
-            dropin_dirs=args.config_dir,
-            home=args.home,
-            env=os.environ,
-            root=args.root,
-        )
-        if os.path.lexists(paths.config_path) or paths.explicit:
-            validate(paths.config_path, _main_loader(paths.config_path))
-        for directory in paths.dirs:
-            try:
-                dropins = _files.dropin_files(directory)
-            except InvalidConfig as err:
-                problems.append(_problem(err, directory))
-                continue
-            for dropin in dropins:
-                validate(dropin, _dropin_loader(dropin))
-        if not problems:
-            # Everything valid on its own: merging cannot fail, but load it as podman does.
-            validate("(merged configuration)", lambda: _load(args))
-            if checked and checked[-1] == "(merged configuration)":
-                checked.pop()
-                loaded.pop()
-        try:
-            cache = _alias_cache_path(args)
-        except InvalidConfig as err:
-            problems.append(_problem(err, "short-name alias cache"))
-        else:
-            if os.path.lexists(cache):
-                validate(
-                    cache,
-                    lambda: _files.load_alias_cache(cache, home=args.home, env=os.environ),
-                )
-    for problem in problems:
-        out.write(problem + "\n")
-    if problems:
-        out.write(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found\n")
-        return EXIT_USAGE
-    for warning in lint(loaded):
-        out.write(f"warning: {warning}\n")
-    if checked:
-        out.write("".join(f"ok: {f}\n" for f in checked))
-    else:
-        out.write("ok: no configuration file found (podman uses an empty configuration)\n")
-    return EXIT_OK
-
-
-def _main_loader(path: str) -> Callable[[], object]:
-    return lambda: regresolve.load_config(path, dropin_dirs=[], env={})
-
-
-def _dropin_loader(path: str) -> Callable[[], object]:
-    # An empty main file plus this one drop-in: the drop-in's own rules and messages.
-    return lambda: regresolve.load_config(os.devnull, dropin_dirs=[path], env={})
-
-
-def _problem(err: InvalidConfig, fallback_path: str) -> str:
-    path = err.path or fallback_path or "<configuration>"
-    where = f"{path}: {err.entry}" if err.entry else path
-    return f"{where}: {err.go_message}"
 
 
 def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
@@ -438,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=regresolve.__version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    common = _config_options()
+    common = config_parent()
 
     p = sub.add_parser(
         "resolve",
@@ -447,7 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the sources podman would try for each reference, in order. "
         "Short names are resolved first (aliases, then unqualified-search registries).",
     )
-    p.add_argument("ref", nargs="+", metavar="REF", help="an image reference")
+    p.add_argument(
+        "ref", nargs="+", metavar="REF", help="an image reference (- reads them from stdin)"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per reference")
     _mode_option(p)
     p.set_defaults(func=_cmd_resolve)
@@ -460,18 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
         "skipped and why, what is blocked or insecure, and the short-name candidates.",
     )
     p.add_argument("ref", metavar="REF", help="an image reference")
+    p.add_argument("--json", action="store_true", help="one JSON document")
     _mode_option(p)
     p.set_defaults(func=_cmd_explain)
 
-    p = sub.add_parser(
-        "check",
-        parents=[common],
-        help="validate the configuration (or the given files) as podman would",
-        description="Validate the files podman would read on this host (or each FILE on "
-        "its own) and list every problem with its file and entry.",
-    )
-    p.add_argument("files", nargs="*", metavar="FILE", help="check these files instead")
-    p.set_defaults(func=_cmd_check)
+    register_check(sub, common)
 
     p = sub.add_parser(
         "parse",
@@ -498,6 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("toml", "json"), default="toml", help="output format (toml)"
     )
     p.set_defaults(func=_cmd_dump)
+
+    webhook_commands.register(sub)  # review, webhook serve
+    register_diff(sub)
 
     openshift = _openshift_cli()
     if openshift is not None:
@@ -528,7 +408,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except (InvalidConfig, InvalidProfile) as err:
         sys.stderr.write(f"regresolve: {err}\n")
         return EXIT_USAGE
-    except _UsageError as err:
+    except UsageError as err:
         sys.stderr.write(f"regresolve: {err}\n")
         return EXIT_USAGE
     except BrokenPipeError:

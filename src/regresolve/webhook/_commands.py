@@ -1,0 +1,476 @@
+"""``regresolve review`` and ``regresolve webhook serve`` (also ``python -m regresolve.webhook``).
+
+``register(subparsers)`` adds both to the main command; :func:`main` runs ``webhook serve``
+on its own.  Both commands judge
+with :func:`regresolve.webhook._review.decide`, configured by :func:`judgement`.
+
+Exit codes follow the main command: 0 success, 1 ``review`` found an object the webhook would
+deny, 2 a usage or configuration error (an unreadable or malformed input, registries.conf or
+policy.json podman would refuse, a certificate that does not load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import itertools
+import json
+import os
+import ssl
+import sys
+from collections.abc import Sequence
+from typing import Any, Final, TextIO
+
+from regresolve._errors import InvalidConfig, RegresolveError
+from regresolve._files import alias_cache_path, load_alias_cache, load_config, read_text
+from regresolve._manifests import loads
+from regresolve._model import SHORT_NAME_MODES, Alias
+from regresolve._policy import Policy, parse_policy
+from regresolve._reload import Reloader
+from regresolve._resolve import Resolver
+from regresolve.webhook._http import Limits
+from regresolve.webhook._requests import ReviewInput, review_inputs
+from regresolve.webhook._review import Decision, decide
+from regresolve.webhook._watch import Watched
+
+__all__ = ["config_options", "judgement", "main", "register"]
+
+EXIT_OK: Final = 0
+EXIT_DENIED: Final = 1
+EXIT_USAGE: Final = 2
+_SUFFIXES: Final = (".yaml", ".yml", ".json")
+
+
+# --------------------------------------------------------------------------------------------
+# Options
+# --------------------------------------------------------------------------------------------
+
+
+def config_options() -> argparse.ArgumentParser:
+    """The configuration options every command has (``--config``, ``--config-dir``,
+    ``--home``, ``--root``), with the main command's meaning and help.
+
+    The program options of the main command (``--as``, ``--consumer``, ...) are not offered
+    here yet: see :func:`judgement`.
+    """
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group(
+        "configuration (default: the files podman reads on this host)"
+    )
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the main registries.conf (like $CONTAINERS_REGISTRIES_CONF); "
+        "a missing FILE is an error",
+    )
+    group.add_argument(
+        "--config-dir",
+        metavar="DIR",
+        action="append",
+        help="a drop-in directory; repeatable; replaces the default directories",
+    )
+    group.add_argument(
+        "--home", metavar="DIR", help="use DIR as $HOME (user configuration and alias cache)"
+    )
+    group.add_argument(
+        "--root",
+        metavar="DIR",
+        help="look for /etc/containers/... below DIR (a node's root mounted elsewhere)",
+    )
+    return common
+
+
+def _judgement_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("judgement")
+    group.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a containers-policy.json: reject denies, a signature requirement warns",
+    )
+    group.add_argument(
+        "--short-name-mode",
+        choices=SHORT_NAME_MODES,
+        help="override the configuration's short-name-mode",
+    )
+    group.add_argument(
+        "--deny-ambiguous-short-names",
+        action="store_true",
+        help="deny short names with several candidates (as CRI-O 1.34 refuses them)",
+    )
+
+
+def judgement(args: argparse.Namespace) -> dict[str, Any]:
+    """How to judge: the keyword arguments both commands give ``decide``.
+
+    PROFILE HOOK (issue 14): this is the one place where the program and containers/image
+    release the nodes run (CRI-O of a given version, with crio.conf's short-name mode) will
+    turn into a profile for ``decide`` (which hands it to ``plan_image``, see the matching
+    mark in ``_review``).  Plugging it in: give :func:`register` the main command's program
+    options, build the profile here and add it to the returned arguments.  Until then the
+    short-name mode and the ambiguous-name rule are set directly.
+    """
+    return {
+        "short_name_mode": args.short_name_mode,
+        "deny_ambiguous_short_names": args.deny_ambiguous_short_names,
+    }
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    tls = parser.add_argument_group("listening")
+    tls.add_argument(
+        "--cert",
+        required=True,
+        metavar="FILE",
+        help="TLS certificate chain, PEM (reloaded when it changes)",
+    )
+    tls.add_argument(
+        "--key",
+        required=True,
+        metavar="FILE",
+        help="TLS private key, PEM (reloaded when it changes)",
+    )
+    tls.add_argument("--address", default="0.0.0.0", help="address to bind (0.0.0.0)")
+    tls.add_argument("--port", type=int, default=8443, help="port (8443; 0 picks a free one)")
+    tls.add_argument(
+        "--ready-file",
+        metavar="FILE",
+        help="once listening, write the base URL (https://HOST:PORT) to FILE",
+    )
+    _judgement_options(parser)
+    parser.add_argument(
+        "--mutate",
+        choices=("pin", "qualify"),
+        default="pin",
+        help="what /mutate rewrites: the first source podman contacts (pin) "
+        "or the fully qualified name (qualify)",
+    )
+    run = parser.add_argument_group("running")
+    run.add_argument(
+        "--reload-interval",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how often the files are checked for changes (2)",
+    )
+    run.add_argument(
+        "--shutdown-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="on SIGTERM, keep serving (not ready) this long first (0)",
+    )
+    run.add_argument(
+        "--shutdown-grace",
+        type=float,
+        default=25.0,
+        metavar="SECONDS",
+        help="then wait at most this long for requests in progress (25)",
+    )
+    run.add_argument(
+        "--max-request-bytes",
+        type=int,
+        default=Limits().max_body,
+        metavar="N",
+        help="largest request body accepted (8 MiB)",
+    )
+    run.add_argument(
+        "--read-timeout",
+        type=float,
+        default=Limits().read_timeout,
+        metavar="SECONDS",
+        help="time allowed to send a request (10)",
+    )
+    run.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=Limits().idle_timeout,
+        metavar="SECONDS",
+        help="keep-alive connections idle longer are closed (120)",
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add ``review`` and ``webhook serve`` to an argparse subparsers object."""
+    common = config_options()
+    p = subparsers.add_parser(
+        "review",
+        parents=[common],
+        help="judge Pods and workloads from files as the admission webhook would",
+        description="Build the AdmissionReview the API server would send for each object "
+        "(Pods, workloads, Lists, multi-document YAML, `kubectl get -o json` output, "
+        "recorded AdmissionReviews) and judge it with the webhook's own function.",
+        epilog="Exit status: 0 everything would be admitted, 1 something would be denied, "
+        "2 usage, input or configuration error.",
+    )
+    p.add_argument(
+        "-f",
+        "--filename",
+        dest="files",
+        action="append",
+        required=True,
+        metavar="FILE|DIR|-",
+        help="a manifest file, a directory of *.yaml, "
+        "*.yml and *.json files, or - for standard input; repeatable",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    _judgement_options(p)
+    p.set_defaults(func=cmd_review)
+
+    w = subparsers.add_parser(
+        "webhook",
+        help="run the admission webhook server",
+        description="The admission webhook: `regresolve webhook serve`.",
+    )
+    wsub = w.add_subparsers(dest="webhook_command", metavar="COMMAND", required=True)
+    s = wsub.add_parser(
+        "serve",
+        parents=[common],
+        help="serve /validate and /mutate over HTTPS",
+        description="Serve the admission webhook over HTTPS: /validate, /mutate, /healthz, "
+        "/readyz, /metrics.  Certificate, registries.conf and policy.json are reloaded when "
+        "they change.",
+    )
+    _serve_options(s)
+    s.set_defaults(func=cmd_serve)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared pieces
+# --------------------------------------------------------------------------------------------
+
+
+def _alias_cache(args: argparse.Namespace) -> str:
+    path = alias_cache_path(home=args.home, env=os.environ)
+    if args.root and path.startswith("/var/"):
+        # The root user's cache is a system path: below --root, like /etc/containers.
+        path = os.path.join(args.root, path.lstrip("/"))
+    return path
+
+
+def _resolver(args: argparse.Namespace) -> Resolver:
+    conf = load_config(
+        args.config, dropin_dirs=args.config_dir, home=args.home, env=os.environ, root=args.root
+    )
+    aliases: tuple[Alias, ...] | InvalidConfig
+    try:
+        aliases = load_alias_cache(_alias_cache(args), home=args.home, env=os.environ)
+    except InvalidConfig as err:
+        aliases = err  # as in podman: a corrupt cache fails short-name resolution only
+    return Resolver(conf, user_aliases=aliases)
+
+
+def _load_policy(path: str) -> Policy:
+    return parse_policy(read_text(path), path=path)
+
+
+def _input_error(origin: str, message: str) -> RegresolveError:
+    return RegresolveError(f"{origin}: {message}")
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"regresolve: {message}\n")
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------------------------
+# regresolve review
+# --------------------------------------------------------------------------------------------
+
+
+def _inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """``(origin, text)`` of every input, directories expanded (not recursively)."""
+    texts: list[tuple[str, str]] = []
+    for path in paths:
+        if path == "-":
+            texts.append(("<stdin>", sys.stdin.read()))
+        elif os.path.isdir(path):
+            for name in sorted(os.listdir(path)):
+                full = os.path.join(path, name)
+                if name.endswith(_SUFFIXES) and os.path.isfile(full):
+                    texts.append((full, read_text(full)))
+        else:
+            texts.append((path, read_text(path)))
+    return texts
+
+
+def cmd_review(args: argparse.Namespace, out: TextIO) -> int:
+    """``regresolve review``: see :func:`register`."""
+    try:
+        policy = None if args.policy is None else _load_policy(args.policy)
+        numbers = itertools.count(1)
+        items: list[ReviewInput] = []
+        for origin, text in _inputs(args.files):
+            data = loads(text, functools.partial(_input_error, origin))
+            if isinstance(data, list) and len(data) == 1:
+                data = data[0]  # one document: no index in messages
+            items.extend(review_inputs(data, origin, numbers))
+    except OSError as err:
+        return _fail(str(err))
+    except InvalidConfig:
+        raise
+    except RegresolveError as err:
+        return _fail(str(err))
+    problems = [f"{item.where}: {item.problem}" for item in items if item.problem]
+    if problems:
+        for problem in problems:
+            sys.stderr.write(f"regresolve: {problem}\n")
+        return EXIT_USAGE
+    resolver = _resolver(args)
+    options = judgement(args)
+    counts = {"objects": 0, "skipped": 0, "allowed": 0, "warned": 0, "denied": 0}
+    denied = False
+    for item in items:
+        decision = decide(item.review, resolver, policy=policy, **options)
+        denied = denied or not decision.allowed
+        if decision.note and decision.allowed:
+            counts["skipped"] += 1
+            continue
+        counts["objects"] += 1
+        for image in decision.images:
+            counts[image.verdict] += 1
+        if args.json:
+            _write_json(item, decision, out)
+        else:
+            _write_text(item, decision, out)
+    if not args.json:
+        images = counts["allowed"] + counts["warned"] + counts["denied"]
+        out.write(
+            f"{counts['objects']} object{'s' if counts['objects'] != 1 else ''} judged"
+            f" ({counts['skipped']} without a pod spec or not checked), {images} image"
+            f"{'s' if images != 1 else ''}: {counts['allowed']} allowed, {counts['warned']}"
+            f" with warnings, {counts['denied']} denied\n"
+        )
+    return EXIT_DENIED if denied else EXIT_OK
+
+
+def _title(decision: Decision) -> str:
+    where = f"{decision.namespace}/{decision.name}" if decision.namespace else decision.name
+    return f"{decision.kind} {where or '(unnamed)'}"
+
+
+def _write_text(item: ReviewInput, decision: Decision, out: TextIO) -> None:
+    verdict = "allowed" if decision.allowed else "DENIED"
+    out.write(f"{item.where}: {_title(decision)}: {verdict}\n")
+    if not decision.images and not decision.allowed:
+        message = decision.answer["response"].get("status", {}).get("message", "")
+        out.write(f"  denied: {message}\n")
+    for image in decision.images:
+        site = image.site
+        shown = "warning" if image.verdict == "warned" else image.verdict
+        text = f"  {site.label} {json.dumps(site.image)}: {shown}"
+        out.write(text + (f": {image.reason}\n" if image.reason else "\n"))
+
+
+def _write_json(item: ReviewInput, decision: Decision, out: TextIO) -> None:
+    base = {
+        "source": item.where,
+        "kind": decision.kind,
+        "namespace": decision.namespace,
+        "name": decision.name,
+        "allowed": decision.allowed,
+    }
+    if not decision.images:
+        message = decision.answer["response"].get("status", {}).get("message", decision.note)
+        line = {
+            **base,
+            "container": None,
+            "pointer": None,
+            "image": None,
+            "verdict": "allowed" if decision.allowed else "denied",
+            "reason": message,
+        }
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return
+    for image in decision.images:
+        line = {
+            **base,
+            "container": image.site.label,
+            "pointer": image.site.pointer,
+            "image": image.site.image,
+            "verdict": image.verdict,
+            "reason": image.reason,
+        }
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+# --------------------------------------------------------------------------------------------
+# regresolve webhook serve
+# --------------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    """``regresolve webhook serve``: runs until SIGTERM or SIGINT."""
+    from regresolve.webhook._server import ServeOptions, Webhook  # noqa: PLC0415 - asyncio
+
+    if args.port < 0 or args.port > 65535:
+        return _fail(f"--port {args.port}: not a port number")
+    positive = {
+        "--max-request-bytes": args.max_request_bytes,
+        "--read-timeout": args.read_timeout,
+        "--idle-timeout": args.idle_timeout,
+        "--reload-interval": args.reload_interval,
+    }
+    for option, value in positive.items():
+        if not value > 0:
+            return _fail(f"{option} {value}: must be positive")
+    if args.shutdown_delay < 0 or args.shutdown_grace < 0:
+        return _fail("--shutdown-delay and --shutdown-grace cannot be negative")
+    limits = Limits(
+        max_body=args.max_request_bytes,
+        read_timeout=args.read_timeout,
+        idle_timeout=args.idle_timeout,
+    )
+    options = ServeOptions(
+        cert=args.cert,
+        key=args.key,
+        address=args.address,
+        port=args.port,
+        mutate=args.mutate,
+        judgement=judgement(args),
+        ready_file=args.ready_file,
+        reload_interval=args.reload_interval,
+        shutdown_delay=args.shutdown_delay,
+        shutdown_grace=args.shutdown_grace,
+        limits=limits,
+    )
+    make_reloader = functools.partial(
+        Reloader,
+        args.config,
+        dropin_dirs=args.config_dir,
+        home=args.home,
+        env=os.environ,
+        root=args.root,
+        alias_cache=_alias_cache(args),
+    )
+    try:
+        policy = None
+        if args.policy is not None:
+            path = args.policy
+            policy = Watched([path], functools.partial(_load_policy, path))
+        server = Webhook(make_reloader, options, policy=policy, out=out)
+    except InvalidConfig:
+        raise
+    except RegresolveError as err:
+        return _fail(str(err))
+    except (ssl.SSLError, OSError) as err:
+        return _fail(f"cannot load the certificate {args.cert} and key {args.key}: {err}")
+    try:
+        return asyncio.run(server.run())
+    except OSError as err:  # the address is in use, not available, ...
+        return _fail(f"cannot listen on {args.address}:{args.port}: {err}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m regresolve.webhook [options]``: the same as ``regresolve webhook serve``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m regresolve.webhook",
+        parents=[config_options()],
+        description="Serve the regresolve admission webhook (as `regresolve webhook serve`).",
+    )
+    _serve_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        return cmd_serve(args, sys.stdout)
+    except InvalidConfig as err:
+        return _fail(str(err))
