@@ -234,3 +234,52 @@ def test_the_product_table_in_the_docs_matches_the_code() -> None:
         if len(cells) == 6 and cells[0].startswith("`") and cells[1][:2] == "5.":
             rows[cells[0].strip("`")] = (cells[1], cells[2])
     assert rows == {p.name: (p.containers_image, p.consumer) for p in PRODUCTS.values()}
+
+
+# -- the webhook judges as the nodes' program -------------------------------------------------
+
+
+def _admission(image: str) -> dict[str, object]:
+    return {
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": "u-1",
+            "kind": {"group": "", "version": "v1", "kind": "Pod"},
+            "operation": "CREATE",
+            "namespace": "team",
+            "object": {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "p"},
+                "spec": {"containers": [{"name": "c", "image": image}]},
+            },
+        },
+    }
+
+
+def test_webhook_as_crio_134_denies_an_ambiguous_short_name() -> None:
+    from regresolve import webhook
+
+    answer = webhook.review(_admission("nginx"), _resolver(), profile=product_profile("crio-1.34"))
+    assert answer["response"]["allowed"] is False
+    assert (
+        "short name mode is enforcing, but image name nginx returns ambiguous list"
+        in (answer["response"]["status"]["message"])
+    )
+    answer = webhook.review(_admission("nginx"), _resolver(), profile=product_profile("ocp-4.21"))
+    assert answer["response"]["allowed"] is True
+
+
+def test_review_command_takes_the_program_options(tmp_path: Path) -> None:
+    conf = tmp_path / "registries.conf"
+    conf.write_text(TWO_SEARCH, encoding="utf-8")
+    pod = tmp_path / "pod.json"
+    pod.write_text(
+        '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},'
+        ' "spec": {"containers": [{"name": "c", "image": "nginx"}]}}',
+        encoding="utf-8",
+    )
+    base = ["review", "--config", str(conf), "--config-dir", str(tmp_path / "none"), "-f", str(pod)]
+    assert main([*base, "--as", "crio-1.34"], out=io.StringIO()) == 1
+    assert main([*base, "--as", "ocp-4.21"], out=io.StringIO()) == 0

@@ -22,10 +22,17 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Final, TextIO
 
+from regresolve._cliconf import (
+    alias_cache_file,
+    config_parent,
+    home_of,
+    profile_from_args,
+    resolver_from_args,
+)
 from regresolve._errors import InvalidConfig, RegresolveError
-from regresolve._files import alias_cache_path, load_alias_cache, load_config, read_text
+from regresolve._files import read_text
 from regresolve._manifests import loads
-from regresolve._model import SHORT_NAME_MODES, Alias
+from regresolve._model import SHORT_NAME_MODES
 from regresolve._policy import Policy, parse_policy
 from regresolve._reload import Reloader
 from regresolve._resolve import Resolver
@@ -48,37 +55,10 @@ _SUFFIXES: Final = (".yaml", ".yml", ".json")
 
 
 def config_options() -> argparse.ArgumentParser:
-    """The configuration options every command has (``--config``, ``--config-dir``,
-    ``--home``, ``--root``), with the main command's meaning and help.
-
-    The program options of the main command (``--as``, ``--consumer``, ...) are not offered
-    here yet: see :func:`judgement`.
-    """
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group(
-        "configuration (default: the files podman reads on this host)"
-    )
-    group.add_argument(
-        "--config",
-        metavar="FILE",
-        help="the main registries.conf (like $CONTAINERS_REGISTRIES_CONF); "
-        "a missing FILE is an error",
-    )
-    group.add_argument(
-        "--config-dir",
-        metavar="DIR",
-        action="append",
-        help="a drop-in directory; repeatable; replaces the default directories",
-    )
-    group.add_argument(
-        "--home", metavar="DIR", help="use DIR as $HOME (user configuration and alias cache)"
-    )
-    group.add_argument(
-        "--root",
-        metavar="DIR",
-        help="look for /etc/containers/... below DIR (a node's root mounted elsewhere)",
-    )
-    return common
+    """The options every command that reads configuration has: which files (``--config``,
+    ``--config-dir``, ``--home``, ``--root``) and which program reads them (``--as``,
+    ``--containers-image``, ``--consumer``, ``--crio-short-name-mode``)."""
+    return config_parent()
 
 
 def _judgement_options(parser: argparse.ArgumentParser) -> None:
@@ -103,16 +83,14 @@ def _judgement_options(parser: argparse.ArgumentParser) -> None:
 def judgement(args: argparse.Namespace) -> dict[str, Any]:
     """How to judge: the keyword arguments both commands give ``decide``.
 
-    PROFILE HOOK (issue 14): this is the one place where the program and containers/image
-    release the nodes run (CRI-O of a given version, with crio.conf's short-name mode) will
-    turn into a profile for ``decide`` (which hands it to ``plan_image``, see the matching
-    mark in ``_review``).  Plugging it in: give :func:`register` the main command's program
-    options, build the profile here and add it to the returned arguments.  Until then the
-    short-name mode and the ambiguous-name rule are set directly.
+    The program the nodes run (``--as crio-1.31``, ``--as ocp-4.18``, or ``--consumer cri-o``
+    with ``--containers-image``) decides how tag+digest images and short names are planned;
+    ``--short-name-mode`` overrides the mode on top of it.
     """
     return {
         "short_name_mode": args.short_name_mode,
         "deny_ambiguous_short_names": args.deny_ambiguous_short_names,
+        "profile": profile_from_args(args),
     }
 
 
@@ -240,24 +218,8 @@ def register(subparsers: Any) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _alias_cache(args: argparse.Namespace) -> str:
-    path = alias_cache_path(home=args.home, env=os.environ)
-    if args.root and path.startswith("/var/"):
-        # The root user's cache is a system path: below --root, like /etc/containers.
-        path = os.path.join(args.root, path.lstrip("/"))
-    return path
-
-
 def _resolver(args: argparse.Namespace) -> Resolver:
-    conf = load_config(
-        args.config, dropin_dirs=args.config_dir, home=args.home, env=os.environ, root=args.root
-    )
-    aliases: tuple[Alias, ...] | InvalidConfig
-    try:
-        aliases = load_alias_cache(_alias_cache(args), home=args.home, env=os.environ)
-    except InvalidConfig as err:
-        aliases = err  # as in podman: a corrupt cache fails short-name resolution only
-    return Resolver(conf, user_aliases=aliases)
+    return resolver_from_args(args)
 
 
 def _load_policy(path: str) -> Policy:
@@ -438,10 +400,10 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         Reloader,
         args.config,
         dropin_dirs=args.config_dir,
-        home=args.home,
+        home=home_of(args),
         env=os.environ,
         root=args.root,
-        alias_cache=_alias_cache(args),
+        alias_cache=alias_cache_file(args),
     )
     try:
         policy = None

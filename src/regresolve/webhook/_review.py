@@ -18,6 +18,7 @@ import attrs
 from regresolve._config import RegistriesConf
 from regresolve._errors import RegresolveError
 from regresolve._policy import Policy
+from regresolve._profiles import Profile
 from regresolve._resolve import Resolver
 from regresolve.imageplan import ImagePlan, plan_image
 from regresolve.webhook._sites import (
@@ -82,6 +83,7 @@ def review(
     policy: ImagePolicy | Policy | None = None,
     deny_ambiguous_short_names: bool = False,
     short_name_mode: str | None = None,
+    profile: Profile | None = None,
 ) -> dict[str, Any]:
     """Answer one AdmissionReview request.
 
@@ -98,7 +100,11 @@ def review(
             :data:`ImagePolicy` callable (a message it returns denies the object).
         deny_ambiguous_short_names: deny, rather than warn about, short names with more than
             one candidate (what CRI-O 1.34 does on every node).
-        short_name_mode: override the configuration's short-name mode.
+        short_name_mode: override the configuration's (and the program's) short-name mode.
+        profile: the program and release the nodes run (default: podman with containers/image
+            5.34.2); for a Kubernetes node, CRI-O of the cluster's version, e.g.
+            ``regresolve.product_profile("crio-1.31")``: tag+digest images are pulled by
+            digest, short names resolved with CRI-O's mode.
 
     Returns:
         ``{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": {...}}``
@@ -112,6 +118,7 @@ def review(
         policy=policy,
         deny_ambiguous_short_names=deny_ambiguous_short_names,
         short_name_mode=short_name_mode,
+        profile=profile,
     ).answer
 
 
@@ -170,13 +177,14 @@ def decide(
     policy: ImagePolicy | Policy | None = None,
     deny_ambiguous_short_names: bool = False,
     short_name_mode: str | None = None,
+    profile: Profile | None = None,
     plans: MutableMapping[str, ImagePlan] | None = None,
 ) -> Decision:
     """:func:`review`, with a verdict per image (same arguments; never raises).
 
     ``plans`` may carry image plans from one call to the next (a server's hot path): it maps
     an image string to its plan under this ``resolver`` and ``short_name_mode``, so the
-    caller must start a new one when either changes.  Entries are only added.
+    caller must start a new one when any of them (or ``profile``) changes.  Entries are only added.
     """
     uid = ""
     facts: dict[str, str] = {}
@@ -206,6 +214,7 @@ def decide(
             policy=policy,
             deny_ambiguous=deny_ambiguous_short_names,
             short_name_mode=short_name_mode,
+            profile=profile,
             plans={} if plans is None else plans,
         )
     except Malformed as err:
@@ -253,6 +262,7 @@ def _review_request(
     policy: ImagePolicy | Policy | None,
     deny_ambiguous: bool,
     short_name_mode: str | None,
+    profile: Profile | None,
     plans: MutableMapping[str, ImagePlan],
 ) -> tuple[dict[str, Any], tuple[ImageVerdict, ...], str]:
     operation = request.get("operation")
@@ -294,10 +304,9 @@ def _review_request(
             continue
         image = plans.get(site.image)
         if image is None:
-            # PROFILE HOOK (issue 14): the program and containers/image release the node runs
-            # (CRI-O of a given version) will be passed to plan_image here, next to
-            # short_name_mode; review()/decide() grow the matching argument.
-            image = plan_image(resolver, site.image, short_name_mode=short_name_mode)
+            image = plan_image(
+                resolver, site.image, short_name_mode=short_name_mode, profile=profile
+            )
             plans[site.image] = image
         verdict = _judge(image, site.label, policy, deny_ambiguous)
         if verdict.denial is not None:
