@@ -310,3 +310,42 @@ def test_cli_diff_versions_on_one_configuration(tmp_path: Path) -> None:
 def test_cli_diff_without_images_is_a_usage_error(tmp_path: Path) -> None:
     code, _out = _cli(tmp_path, BASE, BASE)
     assert code == 2
+
+
+def test_cli_diff_images_from_kubernetes_objects(tmp_path: Path) -> None:
+    pods = tmp_path / "pods.json"
+    pods.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "List",
+                "items": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Pod",
+                        "metadata": {"name": "a", "namespace": "x"},
+                        "spec": {
+                            "initContainers": [{"name": "i", "image": "quay.io/init:1"}],
+                            "containers": [{"name": "c", "image": "quay.io/app:2"}],
+                        },
+                    },
+                    {
+                        "apiVersion": "apps/v1",
+                        "kind": "Deployment",
+                        "metadata": {"name": "d"},
+                        "spec": {
+                            "template": {
+                                "spec": {"containers": [{"name": "w", "image": "ghcr.io/w:3"}]}
+                            }
+                        },
+                    },
+                ],
+            }
+        )
+    )
+    after = BASE.replace('location = "quay.io"\n', 'location = "quay.io"\nblocked = true\n')
+    code, out = _cli(tmp_path, BASE, after, "-f", str(pods), "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["compared"] == 3
+    assert sorted(d["image"] for d in data["images"]) == ["quay.io/app:2", "quay.io/init:1"]

@@ -5,8 +5,9 @@ Each side takes the options every command takes, prefixed: ``--before-config``,
 ``--before-containers-image``, ``--before-consumer`` (and ``--after-...``).  A side without
 options reads the host's configuration, so ``--after-config new.conf`` compares the host with a
 candidate file, and ``--before-as podman-4.3 --after-as podman-5.4`` compares two releases on the
-same files.  Images come from the arguments and ``--images FILE`` (one per line, ``#``
-comments, ``-`` for standard input).
+same files.  Images come from the arguments, ``--images FILE`` (one per line, ``#``
+comments, ``-`` for standard input) and ``-f FILE_OR_DIR`` (Kubernetes objects, read as
+``regresolve review`` reads them).
 
 Exit status: 0 when no image changes, 1 when some do, 2 on a usage or configuration error.
 """
@@ -26,10 +27,11 @@ from regresolve._cliconf import (
     profile_from_args,
     resolver_from_args,
 )
-from regresolve._errors import InvalidPolicy
+from regresolve._errors import InvalidPolicy, RegresolveError
 from regresolve._files import read_text
 from regresolve._policy import Policy, parse_policy
 from regresolve.diff import diff_images, format_report
+from regresolve.webhook._commands import manifest_images
 
 __all__ = ["register"]
 
@@ -61,6 +63,15 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="a file of images, one per line (# comments; - reads standard input)",
     )
+    p.add_argument(
+        "-f",
+        "--manifests",
+        action="append",
+        metavar="FILE_OR_DIR",
+        help="Kubernetes objects whose images to compare (Pods, workloads, Lists, "
+        "`kubectl get pods -A -o json`, multi-document YAML; - for standard input); the "
+        "reader regresolve review uses",
+    )
     p.add_argument("--json", action="store_true", help="one JSON report")
     p.add_argument(
         "--short-name-mode",
@@ -72,6 +83,8 @@ def register(subparsers: Any) -> None:
 
 def _images(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
     yield from args.image
+    if args.manifests:
+        yield from manifest_images(args.manifests)
     for path in args.images or ():
         text = stdin.read() if path == "-" else read_text(path)
         for line in text.splitlines():
@@ -90,7 +103,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``regresolve diff``; returns the exit status."""
     try:
         images = list(_images(args, sys.stdin))
-    except OSError as err:
+    except (OSError, RegresolveError) as err:
         raise UsageError(str(err)) from None
     if not images:
         raise UsageError("no images given (arguments or --images FILE)")

@@ -39,9 +39,17 @@ from regresolve._resolve import Resolver
 from regresolve.webhook._http import Limits
 from regresolve.webhook._requests import ReviewInput, review_inputs
 from regresolve.webhook._review import Decision, decide
+from regresolve.webhook._sites import images_of
 from regresolve.webhook._watch import Watched
 
-__all__ = ["config_options", "judgement", "main", "register"]
+__all__ = [
+    "config_options",
+    "judgement",
+    "main",
+    "manifest_images",
+    "manifest_texts",
+    "register",
+]
 
 EXIT_OK: Final = 0
 EXIT_DENIED: Final = 1
@@ -226,6 +234,31 @@ def _load_policy(path: str) -> Policy:
     return parse_policy(read_text(path), path=path)
 
 
+def manifest_images(paths: Sequence[str]) -> list[str]:
+    """Every image named by the Kubernetes objects in ``paths`` (files, directories, ``-``),
+    in order: what ``regresolve review`` judges, for other commands (``diff``).
+
+    Raises:
+        RegresolveError: a document that does not decode (naming its file).
+        OSError: a path that cannot be read.
+    """
+    images: list[str] = []
+    for origin, text in manifest_texts(paths):
+        data = loads(text, functools.partial(_input_error, origin))
+        for item in review_inputs(data, origin):
+            request = item.review.get("request") if not item.problem else None
+            if not isinstance(request, dict):
+                continue
+            obj = request.get("object")
+            kind = request.get("kind", {}).get("kind", "")
+            if isinstance(obj, dict) and isinstance(kind, str):
+                try:
+                    images.extend(site.image for site in images_of(kind, obj))
+                except ValueError:
+                    continue  # a malformed pod spec: review reports it, diff skips it
+    return images
+
+
 def _input_error(origin: str, message: str) -> RegresolveError:
     return RegresolveError(f"{origin}: {message}")
 
@@ -240,7 +273,7 @@ def _fail(message: str) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
+def manifest_texts(paths: Sequence[str]) -> list[tuple[str, str]]:
     """``(origin, text)`` of every input, directories expanded (not recursively)."""
     texts: list[tuple[str, str]] = []
     for path in paths:
@@ -262,7 +295,7 @@ def cmd_review(args: argparse.Namespace, out: TextIO) -> int:
         policy = None if args.policy is None else _load_policy(args.policy)
         numbers = itertools.count(1)
         items: list[ReviewInput] = []
-        for origin, text in _inputs(args.files):
+        for origin, text in manifest_texts(args.files):
             data = loads(text, functools.partial(_input_error, origin))
             if isinstance(data, list) and len(data) == 1:
                 data = data[0]  # one document: no index in messages
