@@ -217,6 +217,13 @@ class Planner:
         else:
             self._user_aliases = _UserAliases({a.name: a for a in user_aliases or ()}, None)
 
+    @property
+    def user_aliases(self) -> tuple[tuple[tuple[str, str, str], ...], str | None]:
+        """The user alias cache as compared values: ``((name, value, origin), ...)``, error."""
+        ua = self._user_aliases
+        error = None if ua.error is None else ua.error.go_message
+        return tuple(sorted((a.name, a.value, a.origin) for a in ua.aliases.values())), error
+
     # -- lookups -----------------------------------------------------------------------------
 
     def find_registry(self, name: str) -> Registry | None:

@@ -32,6 +32,8 @@ from typing import Any, Final
 
 import attrs
 
+from regresolve._config import RegistriesConf
+from regresolve._index import PrefixIndex
 from regresolve._plan import PullSource
 from regresolve._policy import Policy
 from regresolve._profiles import Profile
@@ -291,12 +293,16 @@ def diff_images(
     changed: list[ImageDiff] = []
     counts: Counter[str] = Counter()
     seen: set[str] = set()
+    unaffected = _unaffected_test(before, after, before_profile == after_profile)
     for image in images:
         if image in seen:
             continue
         seen.add(image)
         old = plan_image(before, image, short_name_mode=short_name_mode, profile=before_profile)
-        new = plan_image(after, image, short_name_mode=short_name_mode, profile=after_profile)
+        if unaffected is not None and unaffected(old):
+            new = old  # no entry that differs can be consulted for this image: same plan
+        else:
+            new = plan_image(after, image, short_name_mode=short_name_mode, profile=after_profile)
         if old == new and before_policy is None and after_policy is None:
             continue
         changes = diff_plans(
@@ -309,6 +315,67 @@ def diff_images(
             changed.append(ImageDiff(image, old, new, changes))
             counts.update(c.kind for c in changes)
     return DiffReport(len(seen), tuple(changed), dict(counts))
+
+
+def _short_name_inputs(conf: RegistriesConf) -> tuple[object, ...]:
+    """Everything of a configuration that short-name resolution and messages read."""
+    return (
+        tuple((a.name, a.value, a.origin) for a in conf.aliases),
+        conf.unqualified_search_registries,
+        conf.unqualified_search_registries_origin,
+        conf.short_name_mode,
+        conf.path,
+        conf.dir_path,
+    )
+
+
+def _repository_name(reference: str) -> str:
+    """The name part of a (valid, canonical) reference string: no tag, no digest."""
+    name = reference.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    return name[:colon] if colon > slash else name
+
+
+def _unaffected_test(
+    before: Resolver, after: Resolver, same_program: bool
+) -> Callable[[ImagePlan], bool] | None:
+    """A test saying when an image's plan cannot differ between the two configurations.
+
+    Planning consults the entries that match the reference's name (to choose one) and the
+    names of its sources (for the blocked check); everything else it reads comes from the
+    short-name settings, the user alias cache and the program.  When those are the same on
+    both sides, an image none of whose names matches an entry that differs (added, removed
+    or changed, found with the same prefix index planning uses) has the same plan.  None when
+    the shortcut does not apply.
+    """
+    b, a = before.conf, after.conf
+    if (
+        not same_program
+        or _short_name_inputs(b) != _short_name_inputs(a)
+        or before.user_aliases != after.user_aliases
+    ):
+        return None
+    old = {r.prefix: r for r in b.registries}
+    new = {r.prefix: r for r in a.registries}
+    differing = [r for p, r in new.items() if old.get(p) != r]
+    differing += [r for p, r in old.items() if new.get(p) != r]
+    index = PrefixIndex(differing)
+
+    def unaffected(image: ImagePlan) -> bool:
+        for cand in image.candidates:
+            if cand.plan is None:
+                if index.find(_repository_name(cand.reference)) is not None:
+                    return False
+                continue
+            if index.find(cand.plan.reference.name) is not None:
+                return False
+            for s in cand.plan.sources:
+                if index.find(_repository_name(s.reference)) is not None:
+                    return False
+        return True
+
+    return unaffected
 
 
 def _sources(image: ImagePlan) -> str:
