@@ -349,3 +349,40 @@ def test_cli_diff_images_from_kubernetes_objects(tmp_path: Path) -> None:
     assert code == 1
     assert data["compared"] == 3
     assert sorted(d["image"] for d in data["images"]) == ["quay.io/app:2", "quay.io/init:1"]
+
+
+@pytest.mark.property
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case_and_cache=plan_cases(),
+    edit=st.sampled_from(EDITS),
+    index=st.integers(0, 50),
+    refs=st.lists(references(), min_size=16, max_size=16),
+    names=st.lists(st.sampled_from(["nginx", "ns/x", "busybox:1", "a", "x@" + DIGEST]), max_size=4),
+)
+def test_the_shortcut_never_hides_a_change(
+    case_and_cache: Any, edit: str, index: int, refs: list[str], names: list[str]
+) -> None:
+    """An image the shortcut skips plans the same on both sides (podman, short names too)."""
+    case, _cache = case_and_cache
+    with tempfile.TemporaryDirectory() as tmp:
+        case.materialize(Path(tmp))
+        try:
+            before = regresolve.load_config(**case.load_kwargs(Path(tmp)))
+        except InvalidConfig:
+            return
+    after = _edit(before, edit, index)
+    old_r, new_r = Resolver(before), Resolver(after)
+    shortcut = diff_images(old_r, new_r, [*refs, *names])
+    full = {
+        image
+        for image in [*refs, *names]
+        if regresolve.plan_image(old_r, image) != regresolve.plan_image(new_r, image)
+    }
+    assert {d.image for d in shortcut.changed} <= full
+    # Every image whose plans differ in a reported field is reported.
+    for image in full - {d.image for d in shortcut.changed}:
+        old, new = regresolve.plan_image(old_r, image), regresolve.plan_image(new_r, image)
+        assert [c.reference for c in old.candidates] == [c.reference for c in new.candidates]
+        assert old.sources == new.sources
+        assert old.error == new.error

@@ -33,10 +33,12 @@ from typing import Any, Final
 import attrs
 
 from regresolve._config import RegistriesConf
+from regresolve._errors import RegresolveError
 from regresolve._index import PrefixIndex
 from regresolve._plan import PullSource
 from regresolve._policy import Policy
 from regresolve._profiles import Profile
+from regresolve._reference import parse_reference
 from regresolve._resolve import Resolver
 from regresolve.imageplan import SCHEMA_VERSION, ImagePlan, image_plan_to_dict, plan_image
 
@@ -365,7 +367,14 @@ def _unaffected_test(
     def unaffected(image: ImagePlan) -> bool:
         for cand in image.candidates:
             if cand.plan is None:
-                if index.find(_repository_name(cand.reference)) is not None:
+                # It failed while planning (a rewrite through a bad location): the name it
+                # was planned under is the normalized one.  A text that does not even parse
+                # failed without reading the configuration.
+                try:
+                    name = parse_reference(cand.reference).name
+                except RegresolveError:
+                    continue
+                if index.find(name) is not None:
                     return False
                 continue
             if index.find(cand.plan.reference.name) is not None:
