@@ -248,18 +248,33 @@ def test_dump_json_equals_oracle_config(
     theirs = answer["config"]
 
     assert code == 0
-    assert [{k: v for k, v in reg.items() if k != "origin"} for reg in ours["registries"]] == (
-        theirs["registries"]
+    # dump --format json uses registries.conf's key names; the oracle reports Go's fields.
+    assert [
+        {
+            "prefix": reg["prefix"],
+            "location": reg["location"],
+            "insecure": reg["insecure"],
+            "blocked": reg["blocked"],
+            "mirror_by_digest_only": reg["mirror-by-digest-only"],
+            "mirrors": [
+                {
+                    "location": m["location"],
+                    "insecure": m["insecure"],
+                    "pull_from_mirror": m["pull-from-mirror"],
+                }
+                for m in reg["mirror"]
+            ],
+        }
+        for reg in ours["registry"]
+    ] == theirs["registries"]
+    assert ours["unqualified-search-registries"] == theirs["unqualified_search_registries"]
+    assert (ours["unqualified-search-registries-origin"] or "") == (
+        theirs["unqualified_search_registries_origin"]
     )
-    assert ours["unqualified_search_registries"] == theirs["unqualified_search_registries"]
+    assert ours["credential-helpers"] == theirs["credential_helpers"]
     assert (
-        ours["unqualified_search_registries_origin"]
-        == (theirs["unqualified_search_registries_origin"])
-    )
-    assert ours["credential_helpers"] == theirs["credential_helpers"]
-    assert (
-        ours["additional_layer_store_auth_helper"] == (theirs["additional_layer_store_auth_helper"])
+        ours["additional-layer-store-auth-helper"] == (theirs["additional_layer_store_auth_helper"])
     )
     assert {k: v["value"] for k, v in ours["aliases"].items()} == theirs["aliases"]
     if theirs["short_name_mode_error"] is None:
-        assert ours["short_name_mode"] == theirs["short_name_mode"]
+        assert ours["short-name-mode"] == theirs["short_name_mode"]
