@@ -37,18 +37,15 @@ def test_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert "not a regular file" in str(result[0])
 
 
-@pytest.mark.parametrize("opener", ["[", "{a="])
-def test_deep_toml_nesting_is_a_typed_error(opener: str) -> None:
-    """Go's TOML decoder parses any depth; tomllib would raise RecursionError."""
+@pytest.mark.parametrize(("opener", "depth"), [("[", 5000), ("{a=", 500)])
+def test_deep_toml_nesting_is_parsed_as_go_does(opener: str, depth: int) -> None:
+    """No deviation any more: the decoder reads nested values with an explicit stack, so any
+    depth parses, as in Go (where ``x`` is an unknown key, ignored).  (Inline tables cost
+    both decoders time quadratic in the depth: BurntSushi re-walks the key path per level.)"""
     closer = "]" if opener == "[" else "}"
-    text = "x = " + opener * 5000 + "1" + closer * 5000 + "\n"
-    with pytest.raises(regresolve.InvalidConfig) as info:
-        regresolve.RegistriesConf.from_toml(text, path="/etc/containers/registries.conf")
-    assert info.value.go_message == (
-        'loading registries configuration "/etc/containers/registries.conf": toml: arrays or '
-        "inline tables are nested too deeply (regresolve refuses this; containers/image would "
-        "parse it)"
-    )
+    text = "x = " + opener * depth + "1" + closer * depth + "\n"
+    conf = regresolve.RegistriesConf.from_toml(text, path="/etc/containers/registries.conf")
+    assert conf.registries == ()
 
 
 def test_yaml_aliases_are_refused() -> None:

@@ -251,6 +251,7 @@ BASES = [
 ]
 
 
+@pytest.mark.property
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(objects=cluster, base=st.sampled_from(BASES))
 def test_rendered_configs_agree_with_go(

@@ -16,7 +16,8 @@ from regresolve._errors import ConfigProblem, InvalidConfig, InvalidReference
 from regresolve._gotext import go_quote
 from regresolve._model import Alias
 from regresolve._reference import parse_raw, parse_reference
-from regresolve._toml import TomlSyntaxError, loads
+from regresolve._tomldecode import TomlDecodeError
+from regresolve._tomldecode import decode as decode_toml
 
 __all__ = ["parse_alias_cache", "short_name_error", "short_name_value", "validate_aliases"]
 
@@ -98,21 +99,24 @@ def validate_aliases(aliases: Mapping[str, str], path: str) -> dict[str, Alias]:
     return out
 
 
-def parse_alias_cache(text: str, path: str) -> tuple[Alias, ...]:
+def parse_alias_cache(data: str | bytes, path: str) -> tuple[Alias, ...]:
     """Validate the machine-written short-name alias cache (``[aliases]`` only).
+
+    ``data``: the file's bytes (or text), decoded as containers/image decodes it.
 
     Raises:
         InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
     """
     prefix = f"loading short-name aliases config file {go_quote(path)}: "
     try:
-        doc = loads(text)
-    except TomlSyntaxError as e:
-        raise InvalidConfig(prefix + e.go_text(), path=path) from None
+        doc = decode_toml(data)
+    except TomlDecodeError as e:
+        raise InvalidConfig(prefix + e.go_text, path=path) from None
     try:
-        aliases = decode_aliases_only(doc)
+        aliases = decode_aliases_only(doc.values)
     except DecodeError as e:
-        raise InvalidConfig(prefix + type_message(e, text), path=path, entry=entry_of(e)) from None
+        message = prefix + type_message(e, doc.key_lines)
+        raise InvalidConfig(message, path=path, entry=entry_of(e)) from None
     try:
         validated = validate_aliases(aliases, path)
     except ConfigProblem as e:

@@ -38,7 +38,8 @@ from regresolve._decode import (
 from regresolve._errors import ConfigProblem, InvalidConfig
 from regresolve._gotext import go_quote
 from regresolve._model import PULL_FROM_MIRROR_VALUES, SHORT_NAME_MODES, Alias, Mirror, Registry
-from regresolve._toml import TomlSyntaxError, loads
+from regresolve._tomldecode import TomlDecodeError
+from regresolve._tomldecode import decode as decode_toml
 
 __all__ = ["ParsedFile", "parse_file", "parse_location"]
 
@@ -281,25 +282,28 @@ def _gc_paused(size: int) -> Iterator[None]:
         gc.enable()
 
 
-def parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
-    """Go ``loadConfigFile(path, forceV2=dropin)`` on text already read.
+def parse_file(data: str | bytes, path: str, *, dropin: bool) -> ParsedFile:
+    """Go ``loadConfigFile(path, forceV2=dropin)`` on a file already read.
+
+    ``data`` is the file's bytes (as Go reads them: byte-order marks, NUL bytes and bytes that
+    are not UTF-8 are the decoder's business) or its text.
 
     Raises:
         InvalidConfig: with ``go_message`` wrapped as Go's ``tryUpdatingCache`` wraps it.
     """
-    with _gc_paused(len(text)):
-        return _parse_file(text, path, dropin=dropin)
+    with _gc_paused(len(data)):
+        return _parse_file(data, path, dropin=dropin)
 
 
-def _parse_file(text: str, path: str, *, dropin: bool) -> ParsedFile:
+def _parse_file(data: str | bytes, path: str, *, dropin: bool) -> ParsedFile:
     try:
-        doc = loads(text)
-    except TomlSyntaxError as e:
-        _raise(path, dropin, e.go_text(), None)
+        doc = decode_toml(data)
+    except TomlDecodeError as e:
+        _raise(path, dropin, e.go_text, None)
     try:
-        raw = decode(doc)
+        raw = decode(doc.values)
     except DecodeError as e:
-        _raise(path, dropin, type_message(e, text), entry_of(e))
+        _raise(path, dropin, type_message(e, doc.key_lines), entry_of(e))
     try:
         if raw.v1_set():
             if dropin:

@@ -19,13 +19,11 @@ The records keep what later steps need and nothing else; none of them is public.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from regresolve._gotext import fold, go_key, go_quote
-from regresolve._toml import TableList
-from regresolve._tomlkeys import key_lines
+from regresolve._tomldecode import GoTime, TableArray
 
 __all__ = [
     "DecodeError",
@@ -138,7 +136,7 @@ class DecodeError(Exception):
 
 
 class _Element:
-    """Marks a failing value as an element of an array (its ``%T`` is never ``[]map``)."""
+    """Marks a failing value as an element of an array (the key path names the array)."""
 
     __slots__ = ("value",)
 
@@ -146,7 +144,7 @@ class _Element:
         self.value = value
 
 
-def _go_type(value: Any, own_value: bool, array_table: bool) -> str:
+def _go_type(value: Any) -> str:
     """Go ``%T`` of a decoded TOML value, as BurntSushi prints it in type errors."""
     if isinstance(value, bool):
         return "bool"
@@ -158,22 +156,24 @@ def _go_type(value: Any, own_value: bool, array_table: bool) -> str:
         return "float64"
     if isinstance(value, dict):
         return "map[string]any"
-    if isinstance(value, TableList):
+    if isinstance(value, TableArray):
         return "[]map[string]any"
     if isinstance(value, list):
-        return "[]map[string]any" if own_value and array_table else "[]any"
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return "[]any"
+    if isinstance(value, GoTime):
         return "time.Time"
     return type(value).__name__  # pragma: no cover - the decoder returns nothing else
 
 
-def type_message(err: DecodeError, text: str) -> str:
-    """Go's text for a type error: ``toml: line N (last key "k"): ...``."""
+def type_message(err: DecodeError, key_lines: Mapping[str, tuple[int, bool]]) -> str:
+    """Go's text for a type error: ``toml: line N (last key "k"): ...``.
+
+    ``key_lines`` is the document's ``Document.key_lines`` (BurntSushi's key positions).
+    """
     name = go_key(err.ctx)
-    line, array_table = key_lines(text).get(name, (0, False))
-    own = not isinstance(err.value, _Element)
+    line = key_lines.get(name, (0, False))[0]
     value = err.value.value if isinstance(err.value, _Element) else err.value
-    t = _go_type(value, own, array_table)
+    t = _go_type(value)
     if err.struct is not None:
         body = f"type mismatch for {err.struct}: expected table but found {t}"
     else:

@@ -79,8 +79,12 @@ class _FileError(Exception):
 MAX_FILE_SIZE: Final = 256 << 20
 
 
-def _read(path: str) -> str:
-    """Read a file as Go's ``toml.DecodeFile`` does (open, then read everything)."""
+def _read(path: str) -> bytes:
+    """Read a file as Go's ``toml.DecodeFile`` does (open, then read everything).
+
+    The bytes go to the TOML decoder as they are (it handles byte-order marks, NUL bytes and
+    bytes that are not UTF-8 as BurntSushi does).
+    """
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer (Go's open would; a webhook
         # must never hang, so this is a deliberate deviation, docs/compat.md).
@@ -104,14 +108,7 @@ def _read(path: str) -> str:
             )
     except OSError as e:
         raise _FileError(_go_os_error("read", path, e), missing=False) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        bad = data[e.start]
-        raise _FileError(
-            f"toml: line {line}: invalid UTF-8 byte: 0x{bad:02x}", missing=False
-        ) from None
+    return data
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -124,9 +121,14 @@ def read_text(path: str | os.PathLike[str]) -> str:
             or the UTF-8 problem).
     """
     try:
-        return _read(os.fspath(path))
+        data = _read(os.fspath(path))
     except _FileError as e:
         raise OSError(e.message) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise OSError(f"toml: line {line}: invalid UTF-8 byte: 0x{data[e.start]:02x}") from None
 
 
 def _join(*parts: str) -> str:
@@ -395,7 +397,7 @@ def load_config(
     paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
     main: ParsedFile | None
     try:
-        text = _read(paths.config_path)
+        data = _read(paths.config_path)
     except _FileError as e:
         if e.missing and not paths.explicit:
             main = None
@@ -405,7 +407,7 @@ def load_config(
                 path=paths.config_path,
             ) from None
     else:
-        main = parse_file(text, paths.config_path, dropin=False)
+        main = parse_file(data, paths.config_path, dropin=False)
 
     dropins: list[ParsedFile] = []
     files: list[str] = []
@@ -413,14 +415,14 @@ def load_config(
         files.extend(dropin_files(directory))
     for f in files:
         try:
-            text = _read(f)
+            data = _read(f)
         except _FileError as e:
             if e.missing:  # removed between listing and reading (or a dangling symlink)
                 continue
             raise InvalidConfig(
                 f"loading drop-in registries configuration {go_quote(f)}: {e.message}", path=f
             ) from None
-        dropins.append(parse_file(text, f, dropin=True))
+        dropins.append(parse_file(data, f, dropin=True))
     return merge(main, dropins, path=paths.config_path, dir_path=paths.config_dir_path)
 
 
@@ -464,11 +466,11 @@ def load_alias_cache(
     """
     p = alias_cache_path(path, home=home, env=env, euid=euid)
     try:
-        text = _read(p)
+        data = _read(p)
     except _FileError as e:
         if e.missing:
             return ()
         raise InvalidConfig(
             f"loading short-name aliases config file {go_quote(p)}: {e.message}", path=p
         ) from None
-    return parse_alias_cache(text, p)
+    return parse_alias_cache(data, p)

@@ -9,10 +9,12 @@ import (
 	"bytes"
 	_ "crypto/sha256" // go-digest only accepts algorithms whose hash is linked in
 	_ "crypto/sha512"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,8 +23,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "unsafe" // for go:linkname
+	"unsafe" // go:linkname, and reading toml.MetaData's key positions
 
+	"github.com/BurntSushi/toml"
 	"github.com/containers/image/v5/docker/reference"
 	"github.com/containers/image/v5/pkg/shortnames"
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
@@ -120,6 +123,7 @@ type request struct {
 
 	// config / bench_plan
 	Files                       map[string]*string `json:"files"`
+	FilesB64                    map[string]string  `json:"files_b64"`
 	Symlinks                    map[string]string  `json:"symlinks"`
 	SystemRegistriesConfPath    *string            `json:"system_registries_conf_path"`
 	SystemRegistriesConfDirPath *string            `json:"system_registries_conf_dir_path"`
@@ -129,6 +133,10 @@ type request struct {
 	ShortNames                  []string           `json:"short_names"`
 	LocalNames                  []string           `json:"local_names"`
 	Find                        []string           `json:"find"`
+
+	// toml / bench_toml
+	DataB64  *string  `json:"data_b64"`
+	BatchB64 []string `json:"batch_b64"`
 
 	// benchmarks
 	Inputs     []string `json:"inputs"`
@@ -361,8 +369,28 @@ func prepare(req *request) (*types.SystemContext, error) {
 	if err := wipeRoot(); err != nil {
 		return nil, fmt.Errorf("wiping private root: %w", err)
 	}
-	paths := make([]string, 0, len(req.Files))
-	for p := range req.Files {
+	// files (text, or null for a directory) and files_b64 (raw bytes) share one namespace.
+	contents := make(map[string]*[]byte, len(req.Files)+len(req.FilesB64))
+	for p, text := range req.Files {
+		if text == nil {
+			contents[p] = nil
+			continue
+		}
+		b := []byte(*text)
+		contents[p] = &b
+	}
+	for p, enc := range req.FilesB64 {
+		if _, dup := contents[p]; dup {
+			return nil, fmt.Errorf("path %q is in both files and files_b64", p)
+		}
+		b, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return nil, fmt.Errorf("files_b64[%q]: %w", p, err)
+		}
+		contents[p] = &b
+	}
+	paths := make([]string, 0, len(contents))
+	for p := range contents {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
@@ -371,7 +399,7 @@ func prepare(req *request) (*types.SystemContext, error) {
 		if err != nil {
 			return nil, err
 		}
-		content := req.Files[p]
+		content := contents[p]
 		if content == nil {
 			if err := os.MkdirAll(rp, 0o755); err != nil {
 				return nil, fmt.Errorf("creating directory %q: %w", p, err)
@@ -381,7 +409,7 @@ func prepare(req *request) (*types.SystemContext, error) {
 		if err := os.MkdirAll(filepath.Dir(rp), 0o755); err != nil {
 			return nil, fmt.Errorf("creating parent of %q: %w", p, err)
 		}
-		if err := os.WriteFile(rp, []byte(*content), 0o644); err != nil {
+		if err := os.WriteFile(rp, *content, 0o644); err != nil {
 			return nil, fmt.Errorf("writing %q: %w", p, err)
 		}
 	}
@@ -753,6 +781,193 @@ func opBenchPlan(req *request) (any, error) {
 	return answer, nil
 }
 
+// ---------------------------------------------------------------- op: toml
+//
+// toml.Decode(string(data), &m) with m a map[string]any, exactly as BurntSushi/toml 1.4.0
+// (the version containers/image 5.34.2 is built with) runs it. The answer carries the error
+// text and line, or the decoded value with every node tagged by its Go type, and the key
+// positions the decoder recorded (MetaData.keyInfo: unexported, read through a struct with
+// the same layout as toml 1.4.0's MetaData, cross-checked against MetaData.Type).
+
+type mirrorKeyInfo struct {
+	pos      toml.Position
+	tomlType [2]unsafe.Pointer // a non-empty interface: itab word, data word
+}
+
+type mirrorMetaData struct {
+	context toml.Key
+	keyInfo map[string]mirrorKeyInfo
+	mapping map[string]any
+	keys    []toml.Key
+	decoded map[string]struct{}
+	data    []byte
+}
+
+// typeName reads the tomlBaseType (a string type) an interface word pair points at.
+func (ki mirrorKeyInfo) typeName() string {
+	if ki.tomlType[1] == nil {
+		return ""
+	}
+	return *(*string)(ki.tomlType[1])
+}
+
+func keyInfoOf(md *toml.MetaData, top map[string]any) (map[string][2]any, error) {
+	mm := (*mirrorMetaData)(unsafe.Pointer(md))
+	if len(mm.mapping) != len(top) {
+		return nil, errors.New("oracle: toml.MetaData layout mismatch (mapping)")
+	}
+	for _, k := range md.Keys() {
+		want := md.Type(k...)
+		ki, ok := mm.keyInfo[k.String()]
+		if want == "" {
+			if ok {
+				return nil, fmt.Errorf("oracle: toml.MetaData layout mismatch (%q has no type)", k.String())
+			}
+			continue
+		}
+		if !ok || ki.typeName() != want {
+			return nil, fmt.Errorf("oracle: toml.MetaData layout mismatch (type of %q)", k.String())
+		}
+	}
+	out := make(map[string][2]any, len(mm.keyInfo))
+	for k, ki := range mm.keyInfo {
+		out[k] = [2]any{ki.pos.Line, ki.typeName()}
+	}
+	return out, nil
+}
+
+// tomlNode tags a decoded value with its Go type.
+func tomlNode(v any) any {
+	switch x := v.(type) {
+	case string:
+		return map[string]any{"string": x}
+	case int64:
+		return map[string]any{"int64": strconv.FormatInt(x, 10)}
+	case float64:
+		s := strconv.FormatFloat(x, 'g', -1, 64)
+		if math.IsNaN(x) && math.Signbit(x) {
+			s = "-NaN" // FormatFloat drops the sign of a NaN; "-nan" in TOML sets it
+		}
+		return map[string]any{"float64": s}
+	case bool:
+		return map[string]any{"bool": x}
+	case time.Time:
+		_, offset := x.Zone()
+		return map[string]any{"time.Time": map[string]any{
+			"location":    x.Location().String(),
+			"offset":      offset,
+			"rfc3339nano": x.Format(time.RFC3339Nano),
+			"wall":        x.Format("2006-01-02T15:04:05.000000000"),
+		}}
+	case []any:
+		items := make([]any, len(x))
+		for i, e := range x {
+			items[i] = tomlNode(e)
+		}
+		return map[string]any{"[]any": items}
+	case []map[string]any:
+		items := make([]any, len(x))
+		for i, e := range x {
+			items[i] = tomlTable(e)
+		}
+		return map[string]any{"[]map[string]any": items}
+	case map[string]any:
+		return tomlTable(x)
+	default:
+		return map[string]any{"unknown": fmt.Sprintf("%T", v)}
+	}
+}
+
+func tomlTable(m map[string]any) any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = tomlNode(v)
+	}
+	return map[string]any{"map[string]any": out}
+}
+
+type tomlAnswer struct {
+	Error    *string           `json:"error"`
+	Line     *int              `json:"line"`
+	LastKey  *string           `json:"last_key"`
+	Value    any               `json:"value"`
+	KeyInfo  map[string][2]any `json:"key_info"`
+	MetaFail *string           `json:"meta_error"`
+}
+
+func decodeToml(data []byte) tomlAnswer {
+	var m map[string]any
+	md, err := toml.Decode(string(data), &m)
+	if err != nil {
+		a := tomlAnswer{Error: errText(err)}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			line, last := pe.Position.Line, pe.LastKey
+			a.Line, a.LastKey = &line, &last
+		}
+		return a
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	a := tomlAnswer{Value: tomlTable(m)}
+	if info, err := keyInfoOf(&md, m); err != nil {
+		a.MetaFail = errText(err)
+	} else {
+		a.KeyInfo = info
+	}
+	return a
+}
+
+func opToml(req *request) (any, error) {
+	if (req.DataB64 == nil) == (req.BatchB64 == nil) {
+		return nil, errors.New("toml: exactly one of \"data_b64\" and \"batch_b64\" is required")
+	}
+	if req.DataB64 != nil {
+		data, err := base64.StdEncoding.DecodeString(*req.DataB64)
+		if err != nil {
+			return nil, fmt.Errorf("data_b64: %w", err)
+		}
+		return decodeToml(data), nil
+	}
+	results := make([]tomlAnswer, len(req.BatchB64))
+	for i, enc := range req.BatchB64 {
+		data, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return nil, fmt.Errorf("batch_b64[%d]: %w", i, err)
+		}
+		results[i] = decodeToml(data)
+	}
+	return map[string]any{"results": results}, nil
+}
+
+func opBenchToml(req *request) (any, error) {
+	n, err := iterations(req)
+	if err != nil {
+		return nil, err
+	}
+	if req.DataB64 == nil {
+		return nil, errors.New("bench_toml: missing \"data_b64\"")
+	}
+	data, err := base64.StdEncoding.DecodeString(*req.DataB64)
+	if err != nil {
+		return nil, fmt.Errorf("data_b64: %w", err)
+	}
+	runs := make([]int64, 0, n)
+	var decErr error
+	for i := 0; i < n; i++ {
+		var m map[string]any
+		start := time.Now()
+		_, decErr = toml.Decode(string(data), &m)
+		runs = append(runs, time.Since(start).Nanoseconds())
+		sink += len(m)
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i] < runs[j] })
+	return map[string]any{
+		"best_ns": float64(runs[0]), "median_ns": float64(runs[n/2]), "runs": n, "error": errText(decErr),
+	}, nil
+}
+
 // ---------------------------------------------------------------- main loop
 
 func handle(line []byte) (ans any) {
@@ -780,6 +995,10 @@ func handle(line []byte) (ans any) {
 		res, err = opBenchParse(&req)
 	case "bench_plan":
 		res, err = opBenchPlan(&req)
+	case "toml":
+		res, err = opToml(&req)
+	case "bench_toml":
+		res, err = opBenchToml(&req)
 	case "quote":
 		quoted := make([]string, len(req.Inputs))
 		for i, s := range req.Inputs {

@@ -9,13 +9,15 @@ suite (``benchmarks/``) adds the ``tests`` directory to ``sys.path`` first.  ``f
 returns the binary's path or ``None``; ``Oracle(path)`` starts it lazily, ``request(dict)``
 sends one request and returns the answer (``OracleError`` on a ``{"fatal": ...}`` answer, a
 crash or a timeout; a crashed oracle is restarted on the next request), ``close()`` stops it.
-The helpers ``version()``, ``parse(s)``, ``config(**fields)``, ``bench_parse(...)`` and
-``bench_plan(...)`` build the requests.  One oracle serves one request at a time (a lock
+The helpers ``version()``, ``parse(s)``, ``config(**fields)``, ``toml(data)``,
+``toml_batch(documents)``, ``bench_parse(...)``, ``bench_plan(...)`` and ``bench_toml(...)``
+build the requests.  One oracle serves one request at a time (a lock
 serialises threads).
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -211,6 +213,27 @@ class Oracle:
         """Go's ``strconv.Quote`` (``%q``) of each input."""
         quoted: list[str] = self.request({"op": "quote", "inputs": inputs})["quoted"]
         return quoted
+
+    def toml(self, data: bytes) -> dict[str, Any]:
+        """``{"op": "toml", "data_b64": ...}``: BurntSushi/toml 1.4.0's ``toml.Decode`` of
+        ``data`` into a ``map[string]any`` (the error and its line, or the typed value and
+        the key positions; see PROTOCOL.md)."""
+        return self.request({"op": "toml", "data_b64": base64.b64encode(data).decode("ascii")})
+
+    def toml_batch(self, documents: list[bytes]) -> list[dict[str, Any]]:
+        """:meth:`toml` for many documents in one request (one answer per document)."""
+        batch = [base64.b64encode(d).decode("ascii") for d in documents]
+        results: list[dict[str, Any]] = self.request({"op": "toml", "batch_b64": batch})["results"]
+        return results
+
+    def bench_toml(self, data: bytes, iterations: int) -> dict[str, Any]:
+        """Time ``toml.Decode`` of ``data`` into a ``map[string]any`` inside the oracle."""
+        req = {
+            "op": "bench_toml",
+            "data_b64": base64.b64encode(data).decode("ascii"),
+            "iterations": iterations,
+        }
+        return self.request(req, timeout=None)
 
     def bench_parse(self, inputs: list[str], iterations: int) -> dict[str, Any]:
         return self.request(

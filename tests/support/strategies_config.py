@@ -660,19 +660,14 @@ def oracle_conf_json(config: Mapping[str, Any]) -> dict[str, Any]:
 
 _ALIAS_MARKERS = ("validating short-name aliases: ", "loading short-name aliases config file ")
 _MIXING = "mixing sysregistry v1/v2 is not supported: "
-_TYPE_ERRORS = ("incompatible types:", "type mismatch for ")
-
-
-def _toml_syntax(message: str) -> bool:
-    return "toml: " in message and not any(t in message for t in _TYPE_ERRORS)
 
 
 def errors_match(ours: str, go: str) -> bool:
     """Whether our error text is Go's, modulo the documented deviations (docs/compat.md).
 
     * Several alias errors: Go joins them in map order (random); compare as sets.
-    * TOML syntax errors: BurntSushi's parser messages are not reproduced; both sides must
-      fail at the TOML level for the same file (same wrapping prefix).
+
+    TOML errors (syntax, re-definitions, values) compare word for word.
     """
     if ours == go:
         return True
@@ -681,8 +676,6 @@ def errors_match(ours: str, go: str) -> bool:
             head, _, tail = go.partition(marker)
             ohead, _, otail = ours.partition(marker)
             return head == ohead and sorted(tail.split("\n")) == sorted(otail.split("\n"))
-    if _toml_syntax(go) and _toml_syntax(ours):
-        return go.split("toml: ", 1)[0] == ours.split("toml: ", 1)[0]
     return False
 
 

@@ -29,7 +29,8 @@ from typing import Final, Literal
 
 from regresolve._decode import DecodeError, decode, type_message
 from regresolve._gotext import BARE_KEY, go_quote, toml_quote
-from regresolve._toml import TomlSyntaxError, loads
+from regresolve._tomldecode import TomlDecodeError
+from regresolve._tomldecode import decode as decode_toml
 from regresolve.openshift._scopes import scope_is_nested_inside_scope
 from regresolve.openshift._topo import TopoGraph
 
@@ -257,11 +258,13 @@ def decode_conf(text: str) -> GoConf:
     without the v1 table: keys the struct does not have (v1 tables, typos) are dropped.
     """
     try:
-        raw = decode(loads(text), v1=False)
-    except TomlSyntaxError as e:
-        raise ConfDecodeError(e.go_text()) from None
+        doc = decode_toml(text)
+    except TomlDecodeError as e:
+        raise ConfDecodeError(e.go_text) from None
+    try:
+        raw = decode(doc.values, v1=False)
     except DecodeError as e:
-        raise ConfDecodeError(type_message(e, text)) from None
+        raise ConfDecodeError(type_message(e, doc.key_lines)) from None
     conf = GoConf(
         unqualified_search_registries=raw.unqualified_search_registries,
         credential_helpers=raw.credential_helpers,

@@ -1,0 +1,87 @@
+"""Loading side by side with Go, best of several loads each, interleaved (docs/performance.md).
+
+Usage (needs the oracle, ``bash tests/oracle/build.sh``)::
+
+    python benchmarks/load_vs_go.py [N ...]        # default: 10 100 1000 10000 100000
+
+For each N (the oc-mirror-shaped file of ``benchmarks/_data.py``) it prints two table rows:
+
+* loading: ``regresolve.load_config`` (reading included) against a cold ``GetRegistries`` in
+  the oracle (``bench_plan`` with one load), alternating the two so that a busy machine
+  slows both alike; the best of the rounds on each side;
+* decoding alone: ``regresolve._tomldecode.decode`` of the file's bytes against
+  BurntSushi/toml's ``toml.Decode`` into a ``map[string]any`` (the oracle's ``bench_toml``).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _data import registries_conf, workloads  # noqa: E402
+
+import regresolve  # noqa: E402
+from regresolve._tomldecode import decode  # noqa: E402
+from support.oracle import Oracle  # noqa: E402
+
+CONF_PATH = "/etc/containers/registries.conf"
+
+
+def _timed(f: object) -> float:
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        f()  # type: ignore[operator]
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def main(sizes: list[int]) -> None:
+    with Oracle() as oracle, tempfile.TemporaryDirectory() as tmp:
+        load_rows, decode_rows = [], []
+        for n in sizes:
+            text = registries_conf(n)
+            data = text.encode()
+            path = Path(tmp) / f"registries-{n}.conf"
+            path.write_bytes(data)
+            rounds = 15 if n < 10_000 else 7 if n < 100_000 else 5
+            files = {CONF_PATH: text}
+            ref = workloads(n)["miss"][0]
+            ours, go = [], []
+            for _ in range(rounds):
+                ours.append(
+                    _timed(
+                        lambda p=str(path): regresolve.load_config(
+                            p, dropin_dirs=[], env={}, home=tmp
+                        )
+                    )
+                )
+                go.append(oracle.bench_plan([ref], 1, files=files, load_runs=1)["load_ns"] / 1e9)
+            load_rows.append((n, min(ours), min(go)))
+            ours_decode = min(_timed(lambda d=data: decode(d)) for _ in range(rounds))
+            go_decode = oracle.bench_toml(data, rounds)["best_ns"] / 1e9
+            decode_rows.append((n, len(data), ours_decode, go_decode))
+        print("| N | regresolve `load_config` | Go `GetRegistries` | ours / Go |")
+        print("|---:|---:|---:|---:|")
+        for n, a, b in load_rows:
+            print(f"| {n:,} | {a * 1e3:,.2f} ms | {b * 1e3:,.2f} ms | {a / b:.2f} |")
+        print()
+        print("| N | file | regresolve `decode()` | Go `toml.Decode` | ours / Go |")
+        print("|---:|---:|---:|---:|---:|")
+        for n, size, a, b in decode_rows:
+            print(
+                f"| {n:,} | {size / 1024:,.0f} KiB | {a * 1e3:,.3f} ms | {b * 1e3:,.3f} ms "
+                f"| {a / b:.2f} |"
+            )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10, 100, 1_000, 10_000, 100_000])
