@@ -18,7 +18,12 @@ import attrs
 from regresolve._errors import RegresolveError
 from regresolve._plan import PullPlan, PullSource, registry_to_dict, source_to_dict
 from regresolve._profiles import DEFAULT_PROFILE, Profile
-from regresolve._reference import Reference, parse_raw, parse_unnormalized_short_name
+from regresolve._reference import (
+    Reference,
+    parse_raw,
+    parse_reference,
+    parse_unnormalized_short_name,
+)
 from regresolve._resolve import Resolver
 from regresolve._shortnames import ERR_NO_TTY
 
@@ -216,8 +221,21 @@ def _candidate(
     try:
         plan = resolver.plan(text, parsed=parsed)
     except RegresolveError as err:
-        return CandidatePlan(text, description, None, err.go_message, str(err))
+        return CandidatePlan(
+            _candidate_name(text, parsed), description, None, err.go_message, str(err)
+        )
     return CandidatePlan(str(plan.reference), description, plan)
+
+
+def _candidate_name(text: str, parsed: Reference | None) -> str:
+    """The name podman gives a candidate that cannot be planned: normalized, ``:latest``
+    added when it has neither tag nor digest (as when it can be planned); the text itself
+    when it does not even parse."""
+    try:
+        ref = parsed if parsed is not None else parse_reference(text)
+    except RegresolveError:
+        return text
+    return str(ref.with_default_tag() if ref.tag is None and ref.digest is None else ref)
 
 
 def _sources_list(plan: PullPlan | None) -> list[dict[str, Any]]:

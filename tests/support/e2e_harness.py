@@ -30,6 +30,7 @@ import select
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -239,8 +240,15 @@ class Sandbox:
         self.hosts.write_text("".join(f"{ip} {name}\n" for name, ip in HOSTS.items()))
 
     @contextlib.contextmanager
-    def registry(self, log: Path, serve: Sequence[str] = ()) -> Iterator[None]:
-        """Run the test registry on every listener for the duration of the block."""
+    def registry(
+        self, log: Path, serve: Sequence[str] = (), *, serve_file: Path | None = None
+    ) -> Iterator[None]:
+        """Run the test registry on every listener for the duration of the block.
+
+        ``serve_file``: a file of more ``LISTENER/REPO`` (or ``LISTENER/*``) lines that the
+        registry reads again for every request, so that one long-running registry can serve
+        different repositories from one pull to the next.
+        """
         log.write_text("")
         args = ["ip", "netns", "exec", self.netns, sys.executable, str(REGISTRY_SCRIPT)]
         args += ["--cert", str(self.cert), "--key", str(self.key), "--log", str(log)]
@@ -248,6 +256,8 @@ class Sandbox:
             args += ["--listen", listener]
         for repo in serve:
             args += ["--serve", repo]
+        if serve_file is not None:
+            args += ["--serve-file", str(serve_file)]
         proc = subprocess.Popen(
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
@@ -270,6 +280,69 @@ class Sandbox:
         self, tool: str, ref: str, scenario_dir: Path, rundir: Path
     ) -> subprocess.CompletedProcess[str]:
         """Run ``podman pull`` or ``skopeo inspect`` on ``ref`` with the scenario's files."""
+        args, env = self._tool_invocation(tool, ref, scenario_dir, rundir)
+        return subprocess.run(
+            args,
+            check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,  # no TTY: short-name prompting is impossible
+            timeout=SUBPROCESS_TIMEOUT + 15,
+        )
+
+    def run_tool_first_round(
+        self, tool: str, ref: str, scenario_dir: Path, rundir: Path
+    ) -> FirstRound:
+        """Like :meth:`run_tool`, but stop the binary at its first retry notice.
+
+        podman 4.3.1 retries a pull three times, a second apart, when the last source it
+        tried failed with a retryable error (a refused connection); only the first round is
+        read anyway (:func:`parse_log`), so the rest is not waited for.  The binary gets
+        SIGTERM (through ``timeout``, which passes it on) as soon as the notice appears.
+        """
+        args, env = self._tool_invocation(tool, ref, scenario_dir, rundir)
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stderr is not None
+        chunks: list[bytes] = []
+        stopped = False
+        pending = b""
+        deadline = time.monotonic() + SUBPROCESS_TIMEOUT + 15
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise subprocess.TimeoutExpired(args, SUBPROCESS_TIMEOUT + 15)
+                ready, _, _ = select.select([proc.stderr], [], [], left)
+                if not ready:
+                    continue
+                chunk = os.read(proc.stderr.fileno(), 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                pending = (pending + chunk)[-4096:]
+                if not stopped and _RETRY_NOTICE in pending:
+                    stopped = True
+                    proc.terminate()
+            returncode = proc.wait(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=15)
+            proc.stderr.close()
+        stderr = b"".join(chunks).decode("utf-8", errors="replace")
+        return FirstRound(returncode, stderr, stopped)
+
+    def _tool_invocation(
+        self, tool: str, ref: str, scenario_dir: Path, rundir: Path
+    ) -> tuple[list[str], dict[str, str]]:
+        """The command line and environment of one sandboxed run of ``tool``."""
         if tool == "podman":
             cmd = [
                 # storage, runroot and tmpdir stay at their defaults, which are on the
@@ -298,15 +371,22 @@ class Sandbox:
             "TMPDIR": str(rundir / "tmp"),
         }
         (rundir / "tmp").mkdir(parents=True, exist_ok=True)
-        return subprocess.run(
-            args,
-            check=False,
-            capture_output=True,
-            text=True,
-            env=env,
-            stdin=subprocess.DEVNULL,  # no TTY: short-name prompting is impossible
-            timeout=SUBPROCESS_TIMEOUT + 15,
-        )
+        return args, env
+
+
+#: containers/common's retry notice (``Failed, retrying in 1s ... (1/3)``), as bytes.
+_RETRY_NOTICE = b"retrying in"
+
+
+@dataclass
+class FirstRound:
+    """One run of a binary cut short at its first retry notice (if it printed one)."""
+
+    returncode: int
+    stderr: str
+    #: True when the binary was stopped at a retry notice (its return code is then the
+    #: signal's, not the pull's)
+    stopped_at_retry: bool
 
 
 _WRAPPER = r"""
@@ -351,6 +431,9 @@ class Trace:
     descriptions: list[str]
     errors: dict[str, str]
     retried: bool
+    #: every ``Accessing "REF" failed: ERR`` in order, as (REF, ERR); unlike ``errors`` it
+    #: keeps both when one reference is tried twice (a mirror equal to the primary)
+    failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_log(stderr: str) -> Trace:
@@ -364,6 +447,7 @@ def parse_log(stderr: str) -> Trace:
     events: list[str] = []
     descriptions: list[str] = []
     errors: dict[str, str] = {}
+    failures: list[tuple[str, str]] = []
     pending: int | None = None
     retried = False
     for line in stderr.splitlines():
@@ -392,12 +476,13 @@ def parse_log(stderr: str) -> Trace:
             and events[pending] == f["ref"]
         ):
             errors[f["ref"]] = f["err"]
+            failures.append((f["ref"], f["err"]))
             if " is blocked in " in f["err"]:
                 events[pending] += " blocked"
             pending = None
     if pending is not None:
         events[pending] += " ok"
-    return Trace(events, descriptions, errors, retried)
+    return Trace(events, descriptions, errors, retried, failures)
 
 
 def read_requests(log: Path) -> list[dict[str, str]]:

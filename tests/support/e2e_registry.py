@@ -11,7 +11,10 @@ source has an image:
 * ``GET /v2/`` is 200 everywhere (no authentication);
 * a manifest of a repository listed with ``--serve LISTENER/REPO`` is one tiny image
   (any tag; the digest of that image); every other manifest or blob is a quick 404
-  ``MANIFEST_UNKNOWN`` / ``BLOB_UNKNOWN``, which clients do not retry.
+  ``MANIFEST_UNKNOWN`` / ``BLOB_UNKNOWN``, which clients do not retry;
+* ``--serve-file PATH`` adds the lines of PATH to that list, read again for every request
+  (so a long-running registry can change what it serves between two pulls); a line
+  ``LISTENER/*`` serves every repository on that listener.
 
 Every request is appended to the ``--log`` file as one JSON object per line, with the
 listener it arrived on, so the tests can see which sources were contacted and whether the
@@ -134,7 +137,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, body, "application/json")
 
     def _serves(self, name: str) -> bool:
-        return f"{self.server.listener}/{name}" in self.server.serve  # type: ignore[attr-defined]
+        listener = self.server.listener  # type: ignore[attr-defined]
+        if f"{listener}/{name}" in self.server.serve:  # type: ignore[attr-defined]
+            return True
+        path = self.server.serve_file  # type: ignore[attr-defined]
+        if not path:
+            return False
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines = {line.strip() for line in f}
+        except OSError:
+            return False
+        return f"{listener}/{name}" in lines or f"{listener}/*" in lines
 
     def do_GET(self) -> None:
         self._record()
@@ -181,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--listen", action="append", default=[], help="http(s)://LOOPBACK:PORT")
     ap.add_argument("--serve", action="append", default=[], help="LISTENER/REPO with an image")
+    ap.add_argument(
+        "--serve-file",
+        default="",
+        help="more LISTENER/REPO (or LISTENER/*) lines, re-read per request",
+    )
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--log", required=True)
@@ -206,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         srv.listener = hostport  # type: ignore[attr-defined]
         srv.scheme = scheme  # type: ignore[attr-defined]
         srv.serve = set(args.serve)  # type: ignore[attr-defined]
+        srv.serve_file = args.serve_file  # type: ignore[attr-defined]
         srv.log_path = args.log  # type: ignore[attr-defined]
         srv.log_lock = threading.Lock()  # type: ignore[attr-defined]
         servers.append(srv)
