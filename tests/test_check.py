@@ -162,3 +162,20 @@ def test_every_warning_file_loads_in_go(oracle: Any, name: str) -> None:
     path = "/etc/containers/registries.conf"
     answer = oracle.config(files={path: CASES[name][0]}, system_registries_conf_path=path)
     assert answer["error"] is None
+
+
+def test_dropin_override_is_a_warning_and_strict_fails(tmp_path: Path) -> None:
+    conf = tmp_path / "registries.conf"
+    conf.write_text(
+        '[[registry]]\nlocation = "quay.io"\n[[registry.mirror]]\nlocation = "m.example.com"\n'
+    )
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "50-quay.conf").write_text('[[registry]]\nlocation = "quay.io"\ninsecure = true\n')
+    argv = ["check", "--config", str(conf), "--config-dir", str(d), "--json"]
+    out = io.StringIO()
+    assert main(argv, out=out) == 0
+    (warning,) = json.loads(out.getvalue())["warnings"]
+    assert (warning["kind"], warning["file"]) == ("dropin-override", str(d / "50-quay.conf"))
+    assert "dropping its 1 mirror" in warning["message"]
+    assert main([*argv, "--strict"], out=io.StringIO()) == 1

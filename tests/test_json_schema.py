@@ -145,3 +145,12 @@ def test_library_to_dict_has_the_same_shapes() -> None:
     _validate(plan)
     _validate(regresolve.image_plan_to_dict(regresolve.plan_image(resolver, "nginx")))
     _validate(resolver.conf.to_dict())
+
+
+@pytest.mark.parametrize("extra", [[], ["--as", "crio-1.34"]])
+def test_review(extra: list[str]) -> None:
+    manifests = str(ROOT / "examples" / "webhook" / "manifests")
+    docs = _documents(["review", *CONF, "--json", *extra, "-f", manifests])
+    assert docs
+    for doc in docs:
+        _validate(doc)
