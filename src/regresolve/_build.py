@@ -37,7 +37,15 @@ from regresolve._decode import (
 )
 from regresolve._errors import ConfigProblem, InvalidConfig
 from regresolve._gotext import go_quote
-from regresolve._model import PULL_FROM_MIRROR_VALUES, SHORT_NAME_MODES, Alias, Mirror, Registry
+from regresolve._model import (
+    PULL_FROM_MIRROR_VALUES,
+    SHORT_NAME_MODES,
+    Alias,
+    Mirror,
+    Registry,
+    new_mirror,
+    new_registry,
+)
 from regresolve._tomldecode import TomlDecodeError
 from regresolve._tomldecode import decode as decode_toml
 
@@ -141,11 +149,11 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
     entries = raw.registries or []
     v1 = raw.from_v1
     entry_name = "registries" if v1 else "registry"
-    # Per entry: (prefix, location, insecure, blocked); group key -> indices.
-    checked: list[tuple[str, str, bool, bool]] = []
-    groups: dict[str, list[int]] = {}
+    # The group key (location, else prefix) of each entry -> the first entry with it; the
+    # conflict check below only runs when some key is shared.
+    first_of_group: dict[str, int] = {}
+    shared = False
     kept: dict[str, Registry] = {}
-    first_index: dict[str, int] = {}
     for i, (raw_prefix, raw_location, insecure, pfm, mirrors, blocked, mbdo) in enumerate(entries):
         try:
             # parseLocation, inlined: this loop runs once per [[registry]].
@@ -169,47 +177,46 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
                 raise ConfigProblem(
                     f"pull-from-mirror must not be set for a non-mirror registry {go_quote(prefix)}"
                 )
+            made: tuple[Mirror, ...] = ()
             if mirrors:
-                _check_mirrors(mirrors, prefix, mbdo, i)
+                made_list = []
+                for m in mirrors:
+                    mloc = m[0]
+                    mpfm = m[2]
+                    # The common case in one test; any doubt goes to the full check,
+                    # which raises Go's error for the first mirror that has one.
+                    if (
+                        not mloc
+                        or mloc[-1] == "/"
+                        or mloc.startswith(_SCHEMES)
+                        or mpfm not in PULL_FROM_MIRROR_VALUES
+                        or (mbdo and mpfm != "")
+                    ):
+                        _check_mirrors(mirrors, prefix, mbdo, i)
+                    made_list.append(new_mirror(*m))
+                made = tuple(made_list)
         except ConfigProblem as e:
             if e.entry is None:
                 e.entry = f"{entry_name}[{i}]"
             raise
-        checked.append((prefix, location, insecure, blocked))
-        groups.setdefault(location or prefix, []).append(i)
+        group = location or prefix
+        if group in first_of_group:
+            shared = True
+        else:
+            first_of_group[group] = i
         if prefix not in kept:
-            first_index[prefix] = i
-            kept[prefix] = Registry(
+            kept[prefix] = new_registry(
                 prefix,
                 location,
                 insecure,
                 blocked,
                 mbdo,
-                tuple([Mirror(m[0], m[1], m[2]) for m in mirrors]) if mirrors else (),  # type: ignore[arg-type]
+                made,
                 path,
                 f"{entry_name}[{i}]",
             )
-
-    # Conflict check: every entry against every member of its group, in file order.
-    if len(groups) != len(checked):
-        for i, (prefix, location, insecure, blocked) in enumerate(checked):
-            members = groups[location or prefix]
-            if len(members) == 1:
-                continue
-            for j in members:
-                other = checked[j]
-                if insecure != other[2]:
-                    raise ConfigProblem(
-                        f"registry '{location}' is defined multiple times with conflicting"
-                        " 'insecure' setting",
-                        f"registry[{i}]",
-                    )
-                if blocked != other[3]:
-                    raise ConfigProblem(
-                        f"registry '{location}' is defined multiple times with conflicting"
-                        " 'blocked' setting",
-                        f"registry[{i}]",
-                    )
+    if shared:
+        _check_conflicts(entries)
 
     usr = raw.unqualified_search_registries
     if usr is not None:
@@ -226,8 +233,40 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
                 raise
             usr[i] = reg
 
-    names = {p: f"{entry_name}[{i}]" for p, i in first_index.items()}
+    names = {p: r.entry for p, r in kept.items()}
     return [kept[p] for p in sorted(kept)], names
+
+
+def _check_conflicts(entries: list[RawRegistry]) -> None:
+    """Entries that share a location (or prefix) must agree on ``insecure`` and ``blocked``.
+
+    Every entry against every member of its group, in file order, as Go does; only called
+    for entries that all passed validation.
+    """
+    checked: list[tuple[str, bool, bool]] = []
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(entries):
+        location = r.location.rstrip("/")
+        checked.append((location, r.insecure, r.blocked))
+        groups.setdefault(location or r.prefix.rstrip("/"), []).append(i)
+    for i, (location, insecure, blocked) in enumerate(checked):
+        members = groups[location or entries[i].prefix.rstrip("/")]
+        if len(members) == 1:
+            continue
+        for j in members:
+            other = checked[j]
+            if insecure != other[1]:
+                raise ConfigProblem(
+                    f"registry '{location}' is defined multiple times with conflicting"
+                    " 'insecure' setting",
+                    f"registry[{i}]",
+                )
+            if blocked != other[2]:
+                raise ConfigProblem(
+                    f"registry '{location}' is defined multiple times with conflicting"
+                    " 'blocked' setting",
+                    f"registry[{i}]",
+                )
 
 
 def _check_mirrors(mirrors: list[RawMirror], prefix: str, mbdo: bool, i: int) -> None:

@@ -275,8 +275,88 @@ def _mirror(d: Any, ctx: tuple[str, ...]) -> RawMirror:
     return RawMirror(location, insecure, pfm)
 
 
+_new_tuple = tuple.__new__
+
+
+def _mirrors_quick(v: Any) -> list[RawMirror] | None:
+    """The mirrors of the common case (see :func:`_registry`), or None for the long way."""
+    if not isinstance(v, list):
+        return None
+    mirrors = []
+    for m in v:
+        if type(m) is not dict:
+            return None
+        location = pfm = ""
+        insecure = False
+        for k, x in m.items():
+            if k == "location":
+                if type(x) is not str:
+                    return None
+                location = x
+            elif k == "pull-from-mirror":
+                if type(x) is not str:
+                    return None
+                pfm = x
+            elif k == "insecure":
+                if type(x) is not bool:
+                    return None
+                insecure = x
+            else:
+                return None
+        mirrors.append(_new_tuple(RawMirror, (location, insecure, pfm)))
+    return mirrors
+
+
 def _registry(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
-    # Runs once per [[registry]]: the loop is kept flat, the common keys tested first.
+    """One ``[[registry]]``.
+
+    The common case (every key spelled exactly as its tag, every value of the right type)
+    takes the short way; anything else goes field by field (:func:`_registry_by_field`),
+    which also raises the errors in Go's order.  Both give the same record: with exact
+    keys only, no field can be named twice, so the order of the keys does not matter.
+    """
+    if type(d) is dict:
+        prefix = location = pfm = ""
+        insecure = blocked = mbdo = False
+        mirrors: list[RawMirror] | None = None
+        for k, v in d.items():
+            if k == "location":
+                if type(v) is not str:
+                    break
+                location = v
+            elif k == "mirror":
+                mirrors = _mirrors_quick(v)
+                if mirrors is None:
+                    break
+            elif k == "prefix":
+                if type(v) is not str:
+                    break
+                prefix = v
+            elif k == "insecure":
+                if type(v) is not bool:
+                    break
+                insecure = v
+            elif k == "blocked":
+                if type(v) is not bool:
+                    break
+                blocked = v
+            elif k == "mirror-by-digest-only":
+                if type(v) is not bool:
+                    break
+                mbdo = v
+            elif k == "pull-from-mirror":
+                if type(v) is not str:
+                    break
+                pfm = v
+            else:
+                break
+        else:
+            fields = (prefix, location, insecure, pfm, mirrors, blocked, mbdo)
+            return _new_tuple(RawRegistry, fields)
+    return _registry_by_field(d, ctx)
+
+
+def _registry_by_field(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
     if type(d) is not dict:
         raise DecodeError(ctx, _Element(d), None, "sysregistriesv2.Registry")
     prefix = location = pfm = ""

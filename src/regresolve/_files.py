@@ -92,22 +92,36 @@ def _read(path: str) -> bytes:
     except OSError as e:
         raise _FileError(_go_os_error("open", path, e), missing=e.errno == errno.ENOENT) from None
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+                raise _FileError(
+                    f"read {path}: not a regular file (a FIFO or socket)", missing=False
+                )
+            os.set_blocking(fd, True)
+            # Plain reads until the end (no buffered file object: most files are small and
+            # read once).  A cap, so that /dev/zero or a runaway file cannot exhaust memory;
+            # /dev/null (an empty configuration, a common idiom) still reads as empty.
+            chunks = []
+            left = MAX_FILE_SIZE + 1
+            want = st.st_size + 1  # a regular file: all of it in one read, then the end
+            while left > 0:
+                chunk = os.read(fd, min(left, max(want, 1 << 16)))
+                want = 0
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
             os.close(fd)
-            raise _FileError(f"read {path}: not a regular file (a FIFO or socket)", missing=False)
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb") as f:
-            # A cap, so that /dev/zero or a runaway file cannot exhaust memory; /dev/null
-            # (an empty configuration, a common idiom) still reads as empty.
-            data = f.read(MAX_FILE_SIZE + 1)
-        if len(data) > MAX_FILE_SIZE:
-            raise _FileError(
-                f"read {path}: larger than {MAX_FILE_SIZE >> 20} MiB, refusing to load it",
-                missing=False,
-            )
     except OSError as e:
         raise _FileError(_go_os_error("read", path, e), missing=False) from None
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if len(data) > MAX_FILE_SIZE:
+        raise _FileError(
+            f"read {path}: larger than {MAX_FILE_SIZE >> 20} MiB, refusing to load it",
+            missing=False,
+        )
     return data
 
 
@@ -154,6 +168,10 @@ def _home(home: PathArg | None, env: Mapping[str, str]) -> str:
         return pwd.getpwuid(_rootless_euid(env)).pw_dir
     except (ImportError, KeyError):
         return ""
+
+
+def _user_dir(home: PathArg | None, env: Mapping[str, str]) -> str:
+    return _join(_home(home, env), USER_REGISTRIES_CONF_DIR)
 
 
 def _rootless_euid(env: Mapping[str, str]) -> int:
@@ -215,16 +233,16 @@ def config_paths(
         else:
             explicit_dirs = [os.fspath(d) for d in dropin_dirs]
     root_s = os.fspath(root) if root is not None else ""
-    home_s = _home(home, environ)
-    user_file = _join(home_s, USER_REGISTRIES_CONF)
-    user_dir = _join(home_s, USER_REGISTRIES_CONF_DIR)
+    # The user's paths are computed only where they are used (an explicit file and explicit
+    # drop-in directories need neither).
+    user_file = "" if sys_path else _join(_home(home, environ), USER_REGISTRIES_CONF)
 
     if sys_path:
         config_path = sys_path
     elif os.path.exists(user_file):
         # The user's file hides the system file *and* the system drop-ins.
         if explicit_dirs is None:
-            explicit_dirs = [sys_dir] if sys_dir else [user_dir]
+            explicit_dirs = [sys_dir] if sys_dir else [_user_dir(home, environ)]
         dirs = explicit_dirs
         return ConfigPaths(
             user_file,
@@ -242,9 +260,9 @@ def config_paths(
     elif sys_dir:
         dirs = [sys_dir]
     elif root_s:
-        dirs = [_join(root_s, SYSTEM_REGISTRIES_CONF_DIR), user_dir]
+        dirs = [_join(root_s, SYSTEM_REGISTRIES_CONF_DIR), _user_dir(home, environ)]
     else:
-        dirs = [SYSTEM_REGISTRIES_CONF_DIR, user_dir]
+        dirs = [SYSTEM_REGISTRIES_CONF_DIR, _user_dir(home, environ)]
     return ConfigPaths(
         config_path,
         explicit=bool(sys_path),
@@ -474,3 +492,100 @@ def load_alias_cache(
             f"loading short-name aliases config file {go_quote(p)}: {e.message}", path=p
         ) from None
     return parse_alias_cache(data, p)
+
+
+# =============================================================================================
+# Host context (issue 12): certs.d directories, auth files, registries.d, policy.json, PATH.
+# Appended block owned by the host-context work (_certs, _creds, _sigstore, _host hold the
+# rules; these functions only read, and return plain values).  Secrets: auth files are returned
+# as bytes to the caller, which keeps only which entry applies; certificate and key files are
+# never opened, only stat-ed.
+# =============================================================================================
+
+
+def host_errno(path: str) -> int:
+    """``fileutils.Exists``: 0 when ``path`` exists (symlinks followed), else the errno."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno or errno.EIO
+    return 0
+
+
+def host_errno_text(op: str, path: str, code: int) -> str:
+    """Go's ``*PathError`` text for an errno."""
+    return _go_os_error(op, path, OSError(code, os.strerror(code)))
+
+
+def host_read_error(path: str) -> tuple[str | None, bool]:
+    """What ``os.ReadFile(path)`` would fail with, found without reading the file.
+
+    Returns ``(error text or None, missing)``; ``missing`` is True for ENOENT (a dangling
+    symlink or a file removed since the listing).
+    """
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        code = e.errno or errno.EIO
+        return host_errno_text("open", path, code), code == errno.ENOENT
+    if stat.S_ISDIR(st.st_mode):
+        return f"read {path}: is a directory", False
+    if not os.access(path, os.R_OK):
+        return host_errno_text("open", path, errno.EACCES), False
+    return None, False
+
+
+def host_list_sorted(path: str) -> tuple[list[str] | None, int]:
+    """``os.ReadDir``: the names in byte order, or ``(None, errno)``."""
+    try:
+        with os.scandir(path) as it:
+            names = [e.name for e in it]
+    except OSError as e:
+        return None, e.errno or errno.EIO
+    names.sort(key=os.fsencode)
+    return names, 0
+
+
+def host_list_raw(path: str) -> tuple[list[str] | None, str | None, int]:
+    """``os.Open`` + ``Readdirnames``: the names in directory order, or the error.
+
+    Returns ``(names, None, 0)`` or ``(None, Go error text, errno)``.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        code = e.errno or errno.EIO
+        return None, host_errno_text("open", path, code), code
+    if not stat.S_ISDIR(st.st_mode):
+        return None, host_errno_text("readdirent", path, errno.ENOTDIR), errno.ENOTDIR
+    try:
+        return os.listdir(path), None, 0
+    except OSError as e:
+        code = e.errno or errno.EIO
+        return None, host_errno_text("open", path, code), code
+
+
+def host_read(path: str) -> tuple[bytes | None, str | None]:
+    """``os.ReadFile``: ``(data, None)``, ``(None, None)`` when missing, or ``(None, error)``."""
+    try:
+        return _read(path), None
+    except _FileError as e:
+        if e.missing:
+            return None, None
+        return None, e.message
+
+
+def host_executable(name: str, path_env: str) -> bool:
+    """Whether Go's ``exec.LookPath(name)`` finds ``name`` in ``path_env`` (absolute dirs)."""
+    if "/" in name:
+        candidates = [name]
+    else:
+        candidates = [_join(d or ".", name) for d in path_env.split(":")] if path_env else []
+    for c in candidates:
+        try:
+            st = os.stat(c)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) and st.st_mode & 0o111:
+            return True
+    return False
