@@ -76,12 +76,17 @@ def _alias_errors(name: str, value: str) -> tuple[list[str], str | None]:
     return errs, normalized
 
 
-def validate_aliases(aliases: Mapping[str, str], path: str) -> dict[str, Alias]:
-    """Every alias of one file, validated; all errors joined by newlines, in file order.
+def validate_aliases(
+    aliases: Mapping[str, str], path: str, *, file_order: bool = True
+) -> dict[str, Alias]:
+    """Every alias of one file, validated; all errors joined.
+
+    Go collects the errors walking a map, so its order is random; regresolve's is the file's.
+    ``file_order`` (5.31+): joined by newlines in that order; before, each later error was
+    put in front of the ones before it with ``"\n: "`` between them.
 
     Raises:
-        ConfigProblem: one or more invalid aliases (Go joins them; its order is a map walk,
-            regresolve's is the file's).
+        ConfigProblem: one or more invalid aliases.
     """
     out: dict[str, Alias] = {}
     errs: list[str] = []
@@ -95,7 +100,8 @@ def validate_aliases(aliases: Mapping[str, str], path: str) -> dict[str, Alias]:
         if normalized is not None:
             out[name] = Alias(name, normalized, path)
     if errs:
-        raise ConfigProblem("\n".join(errs), f"aliases.{go_quote(first_bad or '')}")
+        text = "\n".join(errs) if file_order else "\n: ".join(reversed(errs))
+        raise ConfigProblem(text, f"aliases.{go_quote(first_bad or '')}")
     return out
 
 

@@ -46,6 +46,7 @@ from regresolve._model import (
     new_mirror,
     new_registry,
 )
+from regresolve._profiles import DEFAULT_MINOR, since
 from regresolve._tomldecode import TomlDecodeError
 from regresolve._tomldecode import decode as decode_toml
 
@@ -130,7 +131,7 @@ def _v1_to_v2(raw: RawFile) -> None:
             if flags is None:
                 flags = regs[loc] = [False, False]
             flags[idx] = True
-    from_v1 = [(loc, loc, f[0], "", None, f[1], False) for loc, f in regs.items()]
+    from_v1 = [(loc, loc, f[0], "", None, f[1], False, "") for loc, f in regs.items()]
     raw.registries = [_raw_registry(*r) for r in from_v1]
     raw.from_v1 = True
     raw.unqualified_search_registries = raw.v1_search
@@ -144,8 +145,14 @@ def _raw_registry(*fields: object) -> RawRegistry:
 # -- postProcessRegistries (R-CONF-6..9) --------------------------------------------------
 
 
-def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, str]]:
-    """The validated registries, sorted by prefix, and prefix -> entry name (first seen)."""
+def _post_process(
+    raw: RawFile, path: str, *, trim_mirrors: bool = True
+) -> tuple[list[Registry], dict[str, str]]:
+    """The validated registries, sorted by prefix, and prefix -> entry name (first seen).
+
+    ``trim_mirrors``: a mirror's location is stored without its trailing ``/`` (5.35+);
+    before, the validated copy was thrown away and the location kept as written.
+    """
     entries = raw.registries or []
     v1 = raw.from_v1
     entry_name = "registries" if v1 else "registry"
@@ -154,7 +161,9 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
     first_of_group: dict[str, int] = {}
     shared = False
     kept: dict[str, Registry] = {}
-    for i, (raw_prefix, raw_location, insecure, pfm, mirrors, blocked, mbdo) in enumerate(entries):
+    for i, (raw_prefix, raw_location, insecure, pfm, mirrors, blocked, mbdo, proxy) in enumerate(
+        entries
+    ):
         try:
             # parseLocation, inlined: this loop runs once per [[registry]].
             location = raw_location.rstrip("/")
@@ -193,7 +202,9 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
                         or (mbdo and mpfm != "")
                     ):
                         _check_mirrors(mirrors, prefix, mbdo, i)
-                    made_list.append(new_mirror(*m))
+                    made_list.append(
+                        new_mirror(mloc.rstrip("/") if trim_mirrors else mloc, m[1], mpfm, m[3])
+                    )
                 made = tuple(made_list)
         except ConfigProblem as e:
             if e.entry is None:
@@ -214,6 +225,7 @@ def _post_process(raw: RawFile, path: str) -> tuple[list[Registry], dict[str, st
                 made,
                 path,
                 f"{entry_name}[{i}]",
+                proxy,
             )
     if shared:
         _check_conflicts(entries)
@@ -270,7 +282,7 @@ def _check_conflicts(entries: list[RawRegistry]) -> None:
 
 
 def _check_mirrors(mirrors: list[RawMirror], prefix: str, mbdo: bool, i: int) -> None:
-    for j, (mloc, _insecure, mpfm) in enumerate(mirrors):
+    for j, (mloc, _insecure, mpfm, _proxy) in enumerate(mirrors):
         try:
             # Go 5.34.2 validates a trimmed *copy*: the stored location keeps its
             # trailing "/" (R-CONF-6.5); messages show the trimmed one.
@@ -299,6 +311,7 @@ def _check_mirrors(mirrors: list[RawMirror], prefix: str, mbdo: bool, i: int) ->
 
 
 def _raise(path: str, dropin: bool, message: str, entry: str | None) -> NoReturn:
+    """``dropin``: the file is named as a drop-in (up to 5.39; 5.40 names every file alike)."""
     what = "drop-in registries configuration" if dropin else "registries configuration"
     raise InvalidConfig(f"loading {what} {go_quote(path)}: {message}", path=path, entry=entry)
 
@@ -321,38 +334,74 @@ def _gc_paused(size: int) -> Iterator[None]:
         gc.enable()
 
 
-def parse_file(data: str | bytes, path: str, *, dropin: bool) -> ParsedFile:
+def parse_file(
+    data: str | bytes, path: str, *, dropin: bool, minor: int = DEFAULT_MINOR
+) -> ParsedFile:
     """Go ``loadConfigFile(path, forceV2=dropin)`` on a file already read.
 
     ``data`` is the file's bytes (as Go reads them: byte-order marks, NUL bytes and bytes that
-    are not UTF-8 are the decoder's business) or its text.
+    are not UTF-8 are the decoder's business) or its text.  ``minor``: the containers/image
+    release 5.``minor`` whose rules apply (docs/versions.md).
 
     Raises:
         InvalidConfig: with ``go_message`` wrapped as Go's ``tryUpdatingCache`` wraps it.
     """
     with _gc_paused(len(data)):
-        return _parse_file(data, path, dropin=dropin)
+        return _parse_file(data, path, dropin=dropin, minor=minor)
 
 
-def _parse_file(data: str | bytes, path: str, *, dropin: bool) -> ParsedFile:
-    try:
-        doc = decode_toml(data)
-    except TomlDecodeError as e:
-        _raise(path, dropin, e.go_text, None)
-    try:
-        raw = decode(doc.values)
-    except DecodeError as e:
-        _raise(path, dropin, type_message(e, doc.key_lines), entry_of(e))
-    try:
+def _v1_or_v2(raw: RawFile, dropin: bool, minor: int) -> None:
+    """The v1 format: refused (5.40+), converted, or refused next to v2 keys (R-V1)."""
+    if since(minor, "v1-format-refused"):
+        if raw.v1_set():
+            raise ConfigProblem("registries.conf must be in v2 format but is in v1", "registries")
+        return
+    if since(minor, "mixing-refuses-empty-v1"):
+        # Any v1 list that was given counts, even an empty one; the message dumps the struct.
         if raw.v1_set():
             if dropin:
                 raise ConfigProblem("registry must be in v2 format but is in v1")
             if raw.v2_set():
                 raise ConfigProblem(
-                    "mixing sysregistry v1/v2 is not supported: " + go_dump(raw), "registries"
+                    "mixing sysregistry v1/v2 is not supported: "
+                    + go_dump(raw, als_auth_helper=since(minor, "als-auth-helper-key")),
+                    "registries",
                 )
             _v1_to_v2(raw)
-        registries, entries = _post_process(raw, path)
+        return
+    # Up to 5.23 (Nonempty): empty lists and an empty [aliases] table count as absent, so
+    # v1 tables holding only empty lists are ignored and the file is v2.
+    if raw.v1_nonempty():
+        if dropin:
+            raise ConfigProblem("registry must be in v2 format but is in v1")
+        if raw.v2_nonempty():
+            raise ConfigProblem("mixing sysregistry v1/v2 is not supported", "registries")
+        # ConvertToV2 replaces the whole v2 half (which held nothing but empty values).
+        raw.credential_helpers = raw.aliases = None
+        raw.short_name_mode = raw.additional_layer_store_auth_helper = ""
+        _v1_to_v2(raw)
+
+
+def _parse_file(data: str | bytes, path: str, *, dropin: bool, minor: int) -> ParsedFile:
+    # From 5.40 every file's errors read "loading registries configuration".
+    named_dropin = dropin and not since(minor, "configfile-discovery")
+    try:
+        doc = decode_toml(data)
+    except TomlDecodeError as e:
+        _raise(path, named_dropin, e.go_text, None)
+    try:
+        raw = decode(
+            doc.values,
+            als_auth_helper=since(minor, "als-auth-helper-key"),
+            namespace_proxy=since(minor, "namespace-proxy"),
+        )
+    except DecodeError as e:
+        _raise(path, named_dropin, type_message(e, doc.key_lines), entry_of(e))
+    try:
+        _v1_or_v2(raw, dropin, minor)
+        registries, entries = _post_process(
+            raw, path, trim_mirrors=since(minor, "mirror-location-trimmed")
+        )
         mode = raw.short_name_mode
         if mode != "" and mode not in SHORT_NAME_MODES:
             raise ConfigProblem(f"invalid short-name mode: {go_quote(mode)}", "short-name-mode")
@@ -367,12 +416,14 @@ def _parse_file(data: str | bytes, path: str, *, dropin: bool) -> ParsedFile:
         aliases: dict[str, Alias] = {}
         if raw.aliases:
             try:
-                aliases = validate_aliases(raw.aliases, path)
+                aliases = validate_aliases(
+                    raw.aliases, path, file_order=since(minor, "alias-errors-in-file-order")
+                )
             except ConfigProblem as e:
                 e.message = "validating short-name aliases: " + e.message
                 raise
     except ConfigProblem as e:
-        _raise(path, dropin, e.message, e.entry)
+        _raise(path, named_dropin, e.message, e.entry)
     usr = raw.unqualified_search_registries
     helpers = raw.credential_helpers
     return ParsedFile(

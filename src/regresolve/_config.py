@@ -22,6 +22,7 @@ from regresolve._model import (
     Registry,
     ShortNameMode,
 )
+from regresolve._profiles import DEFAULT_VERSION, parse_version, since
 from regresolve._write import dump_registries_conf
 
 __all__ = ["RegistriesConf", "conf_to_dict", "merge", "parse_registries_conf"]
@@ -44,6 +45,11 @@ class RegistriesConf:
         path: what ``ConfigPath`` reports (used in the blocked-registry message).
         dir_path: what ``ConfigDirPath`` reports (likewise).
         files: every file that contributed, main file first, in load order.
+        containers_image: the containers/image release whose rules the files were loaded
+            with (``"5.34.2"`` unless another was asked for); plans follow it too.
+        source_description: 5.40+: every main file and drop-in directory searched, as
+            Go's ``ConfigurationSourceDescription`` prints them (the blocked-registry
+            message names them); ``""`` before 5.40.
     """
 
     registries: tuple[Registry, ...] = ()
@@ -56,6 +62,8 @@ class RegistriesConf:
     path: str = attrs.field(default="", eq=False)
     dir_path: str = attrs.field(default="", eq=False)
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
+    containers_image: str = attrs.field(default=DEFAULT_VERSION, eq=False)
+    source_description: str = attrs.field(default="", eq=False)
 
     @classmethod
     def from_toml(
@@ -65,14 +73,28 @@ class RegistriesConf:
         *,
         path: str = "",
         dropin_dir: str = "",
+        version: str | None = None,
     ) -> RegistriesConf:
         """Parse a main file and drop-ins given as text (no I/O).
 
         ``dropins`` maps file names to their text; they are merged in byte-lexical order
         of their names, as containers/image walks a drop-in directory.  ``path`` and
         ``dropin_dir`` only name the files in messages (and in ``origin`` fields).
+        ``version``: the containers/image release whose rules apply (``"5.23"``,
+        ``"5.39.2"``; default 5.34.2).
+
+        Raises:
+            InvalidConfig: a file is invalid.
+            InvalidProfile: ``version`` is not a release regresolve models.
         """
-        return parse_registries_conf(text, dropins, path=path, dropin_dir=dropin_dir)
+        return parse_registries_conf(
+            text, dropins, path=path, dropin_dir=dropin_dir, version=version
+        )
+
+    @property
+    def minor(self) -> int:
+        """The containers/image minor release (23 for 5.23.1)."""
+        return parse_version(self.containers_image)[0]
 
     def to_toml(self) -> str:
         """Serialize as one v2 registries.conf that loads back to an equal configuration."""
@@ -99,14 +121,23 @@ def merge(
     *,
     path: str = "",
     dir_path: str = "",
+    version: str = DEFAULT_VERSION,
+    source_description: str = "",
 ) -> RegistriesConf:
-    """Fold the main file (None when it does not exist) and the drop-ins, in order."""
+    """Fold the main file (None when it does not exist) and the drop-ins, in order.
+
+    Up to 5.39 the main file is the base, so it is the origin of the search list even when
+    it does not set one; from 5.40 the merge starts empty and only a file that sets the
+    list becomes its origin.
+    """
     files: list[str] = []
     if main is not None:
         files.append(main.path)
         registries = main.registries
         usr = main.unqualified_search_registries
         origin = main.path
+        if usr is None and since(parse_version(version)[0], "configfile-discovery"):
+            origin = ""
         helpers = main.credential_helpers
         mode = main.short_name_mode
         alsah = main.additional_layer_store_auth_helper
@@ -141,6 +172,8 @@ def merge(
         path=path,
         dir_path=dir_path,
         files=tuple(files),
+        containers_image=version,
+        source_description=source_description,
     )
 
 
@@ -156,16 +189,19 @@ def parse_registries_conf(
     *,
     path: str = "",
     dropin_dir: str = "",
+    version: str | None = None,
 ) -> RegistriesConf:
     """Parse a main file and drop-ins given as text (``RegistriesConf.from_toml``)."""
-    main = parse_file(text, path, dropin=False)
+    version = version or DEFAULT_VERSION
+    minor = parse_version(version)[0]
+    main = parse_file(text, path, dropin=False, minor=minor)
     parsed = [
-        parse_file(text_of, _join(dropin_dir, name), dropin=True)
+        parse_file(text_of, _join(dropin_dir, name), dropin=True, minor=minor)
         for name, text_of in sorted(
             (dropins or {}).items(), key=lambda kv: kv[0].encode("utf-8", "surrogatepass")
         )
     ]
-    return merge(main, parsed, path=path, dir_path=dropin_dir)
+    return merge(main, parsed, path=path, dir_path=dropin_dir, version=version)
 
 
 def conf_to_dict(conf: RegistriesConf) -> dict[str, Any]:

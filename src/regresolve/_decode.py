@@ -43,6 +43,7 @@ class RawMirror(NamedTuple):
     location: str
     insecure: bool
     pull_from_mirror: str
+    namespace_proxy: str = ""  # 5.41+
 
 
 class RawRegistry(NamedTuple):
@@ -59,6 +60,7 @@ class RawRegistry(NamedTuple):
     mirrors: list[RawMirror] | None
     blocked: bool
     mirror_by_digest_only: bool
+    namespace_proxy: str = ""  # 5.41+
 
 
 class RawFile:
@@ -107,6 +109,22 @@ class RawFile:
             self.v1_search is not None or self.v1_insecure is not None or self.v1_block is not None
         )
 
+    def v2_nonempty(self) -> bool:
+        """Go's ``V2RegistriesConf.Nonempty`` up to 5.23: an empty list or ``[aliases]``
+        table counts as absent."""
+        return bool(
+            self.registries
+            or self.unqualified_search_registries
+            or self.credential_helpers
+            or self.short_name_mode
+            or self.additional_layer_store_auth_helper
+            or self.aliases
+        )
+
+    def v1_nonempty(self) -> bool:
+        """Go's ``V1RegistriesConf.Nonempty`` up to 5.23: an empty list counts as absent."""
+        return bool(self.v1_search or self.v1_insecure or self.v1_block)
+
 
 # -- type errors --------------------------------------------------------------------------
 
@@ -144,8 +162,11 @@ class _Element:
         self.value = value
 
 
-def _go_type(value: Any) -> str:
-    """Go ``%T`` of a decoded TOML value, as BurntSushi prints it in type errors."""
+def _go_type(value: Any, any_name: str = "any") -> str:
+    """Go ``%T`` of a decoded TOML value, as BurntSushi prints it in type errors.
+
+    ``any_name``: how the empty interface prints (``any``; ``interface {}`` before toml 1.4).
+    """
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, str):
@@ -155,25 +176,28 @@ def _go_type(value: Any) -> str:
     if isinstance(value, float):
         return "float64"
     if isinstance(value, dict):
-        return "map[string]any"
+        return f"map[string]{any_name}"
     if isinstance(value, TableArray):
-        return "[]map[string]any"
+        return f"[]map[string]{any_name}"
     if isinstance(value, list):
-        return "[]any"
+        return f"[]{any_name}"
     if isinstance(value, GoTime):
         return "time.Time"
     return type(value).__name__  # pragma: no cover - the decoder returns nothing else
 
 
-def type_message(err: DecodeError, key_lines: Mapping[str, tuple[int, bool]]) -> str:
+def type_message(
+    err: DecodeError, key_lines: Mapping[str, tuple[int, bool]], *, any_name: str = "any"
+) -> str:
     """Go's text for a type error: ``toml: line N (last key "k"): ...``.
 
-    ``key_lines`` is the document's ``Document.key_lines`` (BurntSushi's key positions).
+    ``key_lines`` is the document's ``Document.key_lines`` (BurntSushi's key positions);
+    ``any_name`` as for :func:`_go_type`.
     """
     name = go_key(err.ctx)
     line = key_lines.get(name, (0, False))[0]
     value = err.value.value if isinstance(err.value, _Element) else err.value
-    t = _go_type(value)
+    t = _go_type(value, any_name)
     if err.struct is not None:
         body = f"type mismatch for {err.struct}: expected table but found {t}"
     else:
@@ -221,6 +245,10 @@ _REG_EXACT, _REG_FOLD = _field_map(
      "mirror-by-digest-only")
 )  # fmt: skip
 _MIR_EXACT, _MIR_FOLD = _field_map(("location", "insecure", "pull-from-mirror"))
+# 5.41 adds Endpoint.NamespaceProxy (``namespace-proxy``) to registries and mirrors.
+_REG_NSP_EXACT, _REG_NSP_FOLD = _field_map((*_REG_EXACT, "namespace-proxy"))
+_MIR_NSP_EXACT, _MIR_NSP_FOLD = _field_map((*_MIR_EXACT, "namespace-proxy"))
+
 _V1_EXACT, _V1_FOLD = _field_map(("search", "insecure", "block"))
 _V1_REGISTRIES_EXACT, _V1_REGISTRIES_FOLD = _field_map(("registries",))
 _ALIASES_ONLY: dict[str, int] = {"aliases": 0}
@@ -257,22 +285,25 @@ def _str_list(v: Any, ctx: tuple[str, ...]) -> list[str]:
     return list(v)
 
 
-def _mirror(d: Any, ctx: tuple[str, ...]) -> RawMirror:
+def _mirror(d: Any, ctx: tuple[str, ...], nsp: bool) -> RawMirror:
     if type(d) is not dict:
         raise DecodeError(ctx, _Element(d), None, "sysregistriesv2.Endpoint")
-    location = pfm = ""
+    location = pfm = proxy = ""
     insecure = False
+    exact, folded = (_MIR_NSP_EXACT, _MIR_NSP_FOLD) if nsp else (_MIR_EXACT, _MIR_FOLD)
     for k, v in d.items():
-        f = _MIR_EXACT.get(k)
+        f = exact.get(k)
         if f is None:
-            f = _MIR_FOLD.get(fold(k), -1)
+            f = folded.get(fold(k), -1)
         if f == 0:
             location = _str(v, (*ctx, k))
         elif f == 1:
             insecure = _bool(v, (*ctx, k))
         elif f == 2:
             pfm = _str(v, (*ctx, k))
-    return RawMirror(location, insecure, pfm)
+        elif f == 3:
+            proxy = _str(v, (*ctx, k))
+    return RawMirror(location, insecure, pfm, proxy)
 
 
 _new_tuple = tuple.__new__
@@ -303,11 +334,11 @@ def _mirrors_quick(v: Any) -> list[RawMirror] | None:
                 insecure = x
             else:
                 return None
-        mirrors.append(_new_tuple(RawMirror, (location, insecure, pfm)))
+        mirrors.append(_new_tuple(RawMirror, (location, insecure, pfm, "")))
     return mirrors
 
 
-def _registry(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
+def _registry(d: Any, ctx: tuple[str, ...], nsp: bool) -> RawRegistry:
     """One ``[[registry]]``.
 
     The common case (every key spelled exactly as its tag, every value of the right type)
@@ -351,21 +382,22 @@ def _registry(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
             else:
                 break
         else:
-            fields = (prefix, location, insecure, pfm, mirrors, blocked, mbdo)
+            fields = (prefix, location, insecure, pfm, mirrors, blocked, mbdo, "")
             return _new_tuple(RawRegistry, fields)
-    return _registry_by_field(d, ctx)
+    return _registry_by_field(d, ctx, nsp)
 
 
-def _registry_by_field(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
+def _registry_by_field(d: Any, ctx: tuple[str, ...], nsp: bool) -> RawRegistry:
     if type(d) is not dict:
         raise DecodeError(ctx, _Element(d), None, "sysregistriesv2.Registry")
-    prefix = location = pfm = ""
+    prefix = location = pfm = proxy = ""
     insecure = blocked = mbdo = False
     mirrors: list[RawMirror] | None = None
+    exact, folded = (_REG_NSP_EXACT, _REG_NSP_FOLD) if nsp else (_REG_EXACT, _REG_FOLD)
     for k, v in d.items():
-        f = _REG_EXACT.get(k)
+        f = exact.get(k)
         if f is None:
-            f = _REG_FOLD.get(fold(k), -1)
+            f = folded.get(fold(k), -1)
         if f == 1:
             if type(v) is not str:
                 raise DecodeError((*ctx, k), v, "string")
@@ -377,7 +409,7 @@ def _registry_by_field(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
             mirrors = []
             for j, m in enumerate(v):
                 try:
-                    mirrors.append(_mirror(m, mctx))
+                    mirrors.append(_mirror(m, mctx, nsp))
                 except DecodeError as e:
                     e.indices[len(mctx) - 1] = j
                     raise
@@ -391,14 +423,25 @@ def _registry_by_field(d: Any, ctx: tuple[str, ...]) -> RawRegistry:
             blocked = _bool(v, (*ctx, k))
         elif f == 6:
             mbdo = _bool(v, (*ctx, k))
-    return RawRegistry(prefix, location, insecure, pfm, mirrors, blocked, mbdo)
+        elif f == 7:
+            proxy = _str(v, (*ctx, k))
+    return RawRegistry(prefix, location, insecure, pfm, mirrors, blocked, mbdo, proxy)
 
 
-def decode(doc: dict[str, Any], *, v1: bool = True) -> RawFile:
+def decode(
+    doc: dict[str, Any],
+    *,
+    v1: bool = True,
+    als_auth_helper: bool = True,
+    namespace_proxy: bool = False,
+) -> RawFile:
     """Fill Go's ``tomlConfig`` (``v1=True``) or ``V2RegistriesConf`` (``v1=False``).
 
     containers/image decodes into ``tomlConfig``; the MCO decodes a base file into
     ``V2RegistriesConf``, which has no v1 table, so a ``registries`` key is dropped there.
+    The struct's fields differ between releases: ``additional-layer-store-auth-helper``
+    exists from 5.32 (``als_auth_helper``), ``namespace-proxy`` on registries and mirrors
+    from 5.41 (``namespace_proxy``); a key without its field is dropped like any unknown key.
 
     Raises:
         DecodeError: a value does not fit its field.
@@ -413,7 +456,7 @@ def decode(doc: dict[str, Any], *, v1: bool = True) -> RawFile:
             regs = []
             for i, r in enumerate(v):
                 try:
-                    regs.append(_registry(r, ctx))
+                    regs.append(_registry(r, ctx, namespace_proxy))
                 except DecodeError as e:
                     e.indices[0] = i
                     raise
@@ -424,7 +467,7 @@ def decode(doc: dict[str, Any], *, v1: bool = True) -> RawFile:
             out.credential_helpers = _str_list(v, ctx)
         elif f == 3:
             out.short_name_mode = _str(v, ctx)
-        elif f == 4:
+        elif f == 4 and als_auth_helper:
             out.additional_layer_store_auth_helper = _str(v, ctx)
         elif f == 5:
             out.aliases = _aliases(v, k, out.aliases)
@@ -476,8 +519,11 @@ def decode_aliases_only(doc: dict[str, Any]) -> dict[str, str]:
 # -- %#v ----------------------------------------------------------------------------------
 
 
-def go_dump(raw: RawFile) -> str:
-    """Go's ``%#v`` of the decoded ``tomlConfig`` (the v1/v2 mixing error prints it)."""
+def go_dump(raw: RawFile, *, als_auth_helper: bool = True) -> str:
+    """Go's ``%#v`` of the decoded ``tomlConfig`` (the v1/v2 mixing error prints it).
+
+    ``als_auth_helper``: the struct has the ``AdditionalLayerStoreAuthHelper`` field (5.32+).
+    """
 
     def strs(v: list[str] | None) -> str:
         if v is None:
@@ -496,7 +542,9 @@ def go_dump(raw: RawFile) -> str:
         items = []
         for r in raw.registries:
             mirs = (
-                "[]sysregistriesv2.Endpoint{" + ", ".join(endpoint(*m) for m in r.mirrors) + "}"
+                "[]sysregistriesv2.Endpoint{"
+                + ", ".join(endpoint(m[0], m[1], m[2]) for m in r.mirrors)
+                + "}"
                 if r.mirrors is not None
                 else "[]sysregistriesv2.Endpoint(nil)"
             )
@@ -520,8 +568,12 @@ def go_dump(raw: RawFile) -> str:
         f"Registries:{regs}, UnqualifiedSearchRegistries:{strs(raw.unqualified_search_registries)},"
         f" CredentialHelpers:{strs(raw.credential_helpers)},"
         f" ShortNameMode:{go_quote(raw.short_name_mode)},"
-        f" AdditionalLayerStoreAuthHelper:{go_quote(raw.additional_layer_store_auth_helper)},"
-        f" shortNameAliasConf:sysregistriesv2.shortNameAliasConf{{Aliases:{aliases}}}}},"
+        + (
+            f" AdditionalLayerStoreAuthHelper:{go_quote(raw.additional_layer_store_auth_helper)},"
+            if als_auth_helper
+            else ""
+        )
+        + f" shortNameAliasConf:sysregistriesv2.shortNameAliasConf{{Aliases:{aliases}}}}},"
         " V1RegistriesConf:sysregistriesv2.V1RegistriesConf{V1TOMLConfig:"
         "sysregistriesv2.V1TOMLConfig{"
         f"Search:sysregistriesv2.V1TOMLregistries{{Registries:{strs(raw.v1_search)}}},"

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import errno
 import os
-import posixpath
 import re
 import stat
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Final, NoReturn
 
 import attrs
 
 from regresolve._aliases import parse_alias_cache
 from regresolve._build import ParsedFile, parse_file
 from regresolve._config import RegistriesConf, merge
+from regresolve._configfile import SearchPaths, go_join, search_paths
 from regresolve._errors import InvalidConfig
 from regresolve._gotext import go_quote
 from regresolve._model import Alias
+from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
 
 __all__ = [
     "ConfigFiles",
@@ -69,10 +70,13 @@ def _go_os_error(op: str, path: str, e: OSError) -> str:
 
 
 class _FileError(Exception):
-    def __init__(self, message: str, *, missing: bool) -> None:
+    """``missing``: ENOENT at open; ``opened``: the error came after a successful open."""
+
+    def __init__(self, message: str, *, missing: bool, opened: bool = True) -> None:
         super().__init__(message)
         self.message = message
         self.missing = missing
+        self.opened = opened
 
 
 #: The largest file regresolve reads (a 100,000-entry registries.conf is about 25 MiB).
@@ -90,7 +94,9 @@ def _read(path: str) -> bytes:
         # must never hang, so this is a deliberate deviation, docs/compat.md).
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as e:
-        raise _FileError(_go_os_error("open", path, e), missing=e.errno == errno.ENOENT) from None
+        raise _FileError(
+            _go_os_error("open", path, e), missing=e.errno == errno.ENOENT, opened=False
+        ) from None
     try:
         try:
             st = os.fstat(fd)
@@ -145,14 +151,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise OSError(f"toml: line {line}: invalid UTF-8 byte: 0x{data[e.start]:02x}") from None
 
 
-def _join(*parts: str) -> str:
-    """Go ``filepath.Join``: join the non-empty parts, then ``Clean``."""
-    joined = "/".join(p for p in parts if p)
-    if not joined:
-        return ""
-    cleaned = posixpath.normpath(joined)
-    # POSIX keeps exactly two leading slashes; Go's Clean does not.
-    return cleaned[1:] if cleaned.startswith("//") else cleaned
+_join = go_join
 
 
 def _home(home: PathArg | None, env: Mapping[str, str]) -> str:
@@ -393,8 +392,10 @@ def load_config(
     home: PathArg | None = None,
     env: Mapping[str, str] | None = None,
     root: PathArg | None = None,
+    version: str | None = None,
 ) -> RegistriesConf:
-    """Load registries.conf and its drop-ins the way podman 5.4 (containers/image 5.34.2) does.
+    """Load registries.conf and its drop-ins the way podman 5.4 (containers/image 5.34.2) does,
+    or as another containers/image release does (``version``).
 
     Args:
         path: the main file (``SystemContext.SystemRegistriesConfPath``).  None: take
@@ -408,10 +409,18 @@ def load_config(
         home: the home directory; None: ``$HOME`` from ``env``, else the passwd entry.
         env: environment variables; None: ``os.environ``.
         root: ``RootForImplicitAbsolutePaths`` (prefixes the implicit ``/etc`` paths).
+        version: the containers/image release whose rules apply, 5.23 to 5.41 (``"5.23"``,
+            ``"5.39.2"``); default 5.34.2.  From 5.40 the files are found as
+            containers-config(5) says (:mod:`regresolve._configfile`).
 
     Raises:
         InvalidConfig: any file is unreadable or invalid; ``go_message`` is Go's full text.
+        InvalidProfile: ``version`` is not a release regresolve models.
     """
+    version = canonical_version(version) if version else DEFAULT_VERSION
+    minor = parse_version(version)[0]
+    if since(minor, "configfile-discovery"):
+        return _load_configfile(path, dropin_dirs, home, env, root, version, minor)
     paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
     main: ParsedFile | None
     try:
@@ -425,7 +434,7 @@ def load_config(
                 path=paths.config_path,
             ) from None
     else:
-        main = parse_file(data, paths.config_path, dropin=False)
+        main = parse_file(data, paths.config_path, dropin=False, minor=minor)
 
     dropins: list[ParsedFile] = []
     files: list[str] = []
@@ -435,13 +444,133 @@ def load_config(
         try:
             data = _read(f)
         except _FileError as e:
-            if e.missing:  # removed between listing and reading (or a dangling symlink)
+            # Removed between listing and reading (or a dangling symlink): skipped from 5.34.
+            if e.missing and since(minor, "vanished-dropin-skipped"):
                 continue
             raise InvalidConfig(
                 f"loading drop-in registries configuration {go_quote(f)}: {e.message}", path=f
             ) from None
-        dropins.append(parse_file(data, f, dropin=True))
-    return merge(main, dropins, path=paths.config_path, dir_path=paths.config_dir_path)
+        dropins.append(parse_file(data, f, dropin=True, minor=minor))
+    return merge(
+        main, dropins, path=paths.config_path, dir_path=paths.config_dir_path, version=version
+    )
+
+
+def _search_paths(
+    path: PathArg | None,
+    dropin_dirs: PathArg | Sequence[PathArg] | None,
+    home: PathArg | None,
+    env: Mapping[str, str] | None,
+    root: PathArg | None,
+) -> SearchPaths:
+    """The 5.40+ search list for :func:`load_config`'s arguments."""
+    environ: Mapping[str, str] = os.environ if env is None else env
+    custom_dir = ""
+    listed: tuple[str, ...] | None = None
+    if isinstance(dropin_dirs, (str, os.PathLike)):
+        custom_dir = os.fspath(dropin_dirs)
+    elif dropin_dirs is not None:
+        listed = tuple(os.fspath(d) for d in dropin_dirs)
+    names = ("CONTAINERS_REGISTRIES_CONF", "CONTAINERS_REGISTRIES_CONF_OVERRIDE", "XDG_CONFIG_HOME")
+    paths = search_paths(
+        custom_path=os.fspath(path) if path is not None else "",
+        custom_dir=custom_dir,
+        env={k: environ[k] for k in names if k in environ},
+        home=_home(home, environ),
+        root=os.fspath(root) if root is not None else "",
+        uid=_rootless_euid(environ),
+    )
+    if listed is not None:  # regresolve's own option: exactly these directories, in order
+        paths = attrs.evolve(paths, dropin_dirs=listed, override="")
+    return paths
+
+
+def _configfile_dropins(dirs: Sequence[str]) -> list[str]:
+    """``readDropInsFromPaths``: ``*.conf`` non-directories of every directory, a name in a
+    higher directory masking the same name below, all in name order.
+
+    Raises:
+        _FileError: a directory exists but cannot be listed (Go's raw error).
+    """
+    by_name: dict[str, str] = {}
+    for directory in reversed(dirs):
+        try:
+            with os.scandir(directory) as it:
+                entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in it]
+        except OSError as e:
+            if e.errno == errno.ENOENT:
+                continue
+            raise _FileError(_go_os_error("open", directory, e), missing=False) from None
+        for name, is_dir in entries:
+            if not is_dir and name.endswith(".conf"):
+                by_name[name] = _join(directory, name)
+    return [by_name[n] for n in sorted(by_name, key=os.fsencode)]
+
+
+def _load_configfile(  # noqa: PLR0917 - load_config's arguments, passed on
+    path: PathArg | None,
+    dropin_dirs: PathArg | Sequence[PathArg] | None,
+    home: PathArg | None,
+    env: Mapping[str, str] | None,
+    root: PathArg | None,
+    version: str,
+    minor: int,
+) -> RegistriesConf:
+    """5.40+: the first existing main file, the drop-ins, the override file, merged in order.
+
+    Opening errors are Go's raw ``open <path>: ...``; errors in a file's content are wrapped
+    ``loading registries configuration "<path>": ...`` for every file alike.
+    """
+    paths = _search_paths(path, dropin_dirs, home, env, root)
+    parsed: list[ParsedFile] = []
+
+    def take(f: str, data: bytes, *, main: bool) -> None:
+        parsed.append(parse_file(data, f, dropin=not main, minor=minor))
+
+    def fail(f: str, e: _FileError) -> NoReturn:
+        if not e.opened:
+            raise InvalidConfig(e.message, path=f) from None
+        raise InvalidConfig(
+            f"loading registries configuration {go_quote(f)}: {e.message}", path=f
+        ) from None
+
+    for candidate in paths.main_files:
+        try:
+            data = _read(candidate)
+        except _FileError as e:
+            if e.missing and not paths.main_required:
+                continue
+            fail(candidate, e)
+        take(candidate, data, main=True)
+        break
+    try:
+        dropins = _configfile_dropins(paths.dropin_dirs)
+    except _FileError as e:
+        raise InvalidConfig(e.message, path=paths.dropin_dirs[0]) from None
+    for f in dropins:
+        try:
+            data = _read(f)
+        except _FileError as e:
+            if e.missing:  # vanished (a dangling symlink, or removed meanwhile)
+                continue
+            fail(f, e)
+        take(f, data, main=False)
+    if paths.override:
+        try:
+            data = _read(paths.override)
+        except _FileError as e:
+            fail(paths.override, e)
+        take(paths.override, data, main=False)
+    exists = [p for p in paths.main_files if os.path.exists(p)]
+    config_path = (exists or list(paths.main_files) or [""])[0]
+    return merge(
+        None,
+        parsed,
+        path=config_path,
+        dir_path=paths.config_dir_path,
+        version=version,
+        source_description=paths.description,
+    )
 
 
 def alias_cache_path(

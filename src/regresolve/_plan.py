@@ -35,6 +35,7 @@ class _PullSourceSlots:
         "insecure",
         "location",
         "mirror",
+        "namespace_proxy",
         "pull_from_mirror",
         "reference",
     )
@@ -53,6 +54,8 @@ class PullSource(_PullSourceSlots):
         blocked: the attempt fails without any network access.
         blocked_by: the prefix of the blocked ``[[registry]]`` entry that covers ``reference``.
         blocked_error: the error text podman reports for that attempt.
+        namespace_proxy: the endpoint's ``namespace-proxy`` (containers/image 5.41+), sent
+            to the registry as ``?ns=``; ``""`` when unset.
     """
 
     reference: str
@@ -63,6 +66,7 @@ class PullSource(_PullSourceSlots):
     blocked: bool = False
     blocked_by: str | None = None
     blocked_error: str | None = None
+    namespace_proxy: str = ""
 
 
 class _SourceTwin(_PullSourceSlots):
@@ -75,6 +79,7 @@ class _SourceTwin(_PullSourceSlots):
     blocked: bool
     blocked_by: str | None
     blocked_error: str | None
+    namespace_proxy: str
 
 
 _new = object.__new__
@@ -88,6 +93,7 @@ def make_source(  # noqa: PLR0917 - internal fast constructor, positional on pur
     pull_from_mirror: str,
     blocked_by: str | None,
     blocked_error: str | None,
+    namespace_proxy: str,
 ) -> PullSource:
     """Build a PullSource from trusted parts without attrs' per-field ``__setattr__``."""
     s = _new(_SourceTwin)
@@ -99,6 +105,7 @@ def make_source(  # noqa: PLR0917 - internal fast constructor, positional on pur
     s.blocked = blocked_by is not None
     s.blocked_by = blocked_by
     s.blocked_error = blocked_error
+    s.namespace_proxy = namespace_proxy
     s.__class__ = PullSource  # type: ignore[assignment]
     return s  # type: ignore[return-value]
 
@@ -228,4 +235,4 @@ def source_to_dict(s: PullSource) -> dict[str, Any]:
         "pull_from_mirror": s.pull_from_mirror,
         "blocked": s.blocked,
         "blocked_error": s.blocked_error,
-    }
+    } | ({"namespace_proxy": s.namespace_proxy} if s.namespace_proxy else {})

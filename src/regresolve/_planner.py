@@ -34,6 +34,7 @@ from regresolve._grammar import NAME_TOTAL_LENGTH_MAX
 from regresolve._index import PrefixIndex
 from regresolve._model import Alias, Registry
 from regresolve._plan import PullPlan, SkippedMirror, make_source
+from regresolve._profiles import since
 from regresolve._reference import Reference, parse_reference
 
 __all__ = ["DEFAULT_CACHE_SIZE", "ERR_TAG_AND_DIGEST", "Planner"]
@@ -54,7 +55,7 @@ _BAD = 3  # no location on a literal prefix: Go's rewrite refuses it (unreachabl
 
 # An endpoint as the hot path sees it:
 # (location, insecure, is_mirror, pull_from_mirror, kind, path_ok, self_ok)
-_Endpoint = tuple[str, bool, bool, str, int, bool, bool]
+_Endpoint = tuple[str, bool, bool, str, int, bool, bool, str]
 
 
 # A name that is certainly canonical: a lower-case host with a "." or a port, then lower-case
@@ -91,16 +92,18 @@ def _canonical_name(text: str) -> bool:
     )
 
 
-def _endpoint(prefix: str, location: str, insecure: bool, is_mirror: bool, pfm: str) -> _Endpoint:
+def _endpoint(  # noqa: PLR0917 - the Endpoint's fields in order
+    prefix: str, location: str, insecure: bool, is_mirror: bool, pfm: str, nsp: str
+) -> _Endpoint:
     if not location:
         kind = _EMPTY if prefix.startswith("*.") else _BAD
-        return (location, insecure, is_mirror, pfm, kind, False, False)
+        return (location, insecure, is_mirror, pfm, kind, False, False, nsp)
     if location == prefix and not prefix.startswith("*."):
-        return (location, insecure, is_mirror, pfm, _SAME, False, False)
+        return (location, insecure, is_mirror, pfm, _SAME, False, False, nsp)
     # path_ok: location + "/<components>" is canonical; self_ok: location + ":tag"/"@digest" is.
     path_ok = _canonical_name(location + "/x")
     self_ok = path_ok and "/" in location and _canonical_name(location)
-    return (location, insecure, is_mirror, pfm, _CHECK, path_ok, self_ok)
+    return (location, insecure, is_mirror, pfm, _CHECK, path_ok, self_ok, nsp)
 
 
 class _Compiled:
@@ -119,13 +122,15 @@ class _Compiled:
         self.registry = reg
         # For a wildcard, the rewrite cuts after the first occurrence of ".S" (R-RW-3).
         self.sub = reg.prefix[1:] if reg.prefix.startswith("*.") else None
-        primary = _endpoint(reg.prefix, reg.location, reg.insecure, False, "")
+        primary = _endpoint(reg.prefix, reg.location, reg.insecure, False, "", reg.namespace_proxy)
         dig: list[_Endpoint] = []
         tag: list[_Endpoint] = []
         dig_skip: list[SkippedMirror] = []
         tag_skip: list[SkippedMirror] = []
         for m in reg.mirrors:
-            ep = _endpoint(reg.prefix, m.location, m.insecure, True, m.pull_from_mirror)
+            ep = _endpoint(
+                reg.prefix, m.location, m.insecure, True, m.pull_from_mirror, m.namespace_proxy
+            )
             # SPEC R-PULL-1: mirror-by-digest-only overrides every per-mirror setting.
             if reg.mirror_by_digest_only:
                 dig.append(ep)
@@ -207,8 +212,13 @@ class Planner:
         # 100,000 entries costs only the index.  Two threads compiling the same entry at once
         # build equal objects; either may win, both are correct.
         self._compiled: dict[int, _Compiled] = {}
-        self._any_blocked = any(r.blocked for r in conf.registries)
-        self._paths = f"{conf.path} or {conf.dir_path}"
+        # Where the blocked-registry message says the entry is: ConfigPath or ConfigDirPath,
+        # from 5.40 the whole ConfigurationSourceDescription.
+        self._paths = (
+            f"one of {conf.source_description}"
+            if since(conf.minor, "configfile-discovery")
+            else f"{conf.path} or {conf.dir_path}"
+        )
         self._cache: dict[str, PullPlan] = {}
         self._cache_size = max(0, cache_size)
         self._lock = threading.Lock()
@@ -294,7 +304,7 @@ class Planner:
             # SPEC R-MATCH-5: the synthetic registry (prefix = location = the full reference)
             # rewrites to the reference itself; its name matches nothing, so nothing blocks.
             return PullPlan(
-                text, ref, None, (make_source(full, full, False, False, "", None, None),)
+                text, ref, None, (make_source(full, full, False, False, "", None, None, ""),)
             )
         comp = self._compiled.get(id(reg))
         if comp is None:
@@ -312,7 +322,7 @@ class Planner:
         sources = []
         find = self._index.find
         check_blocked = self._any_blocked
-        for location, insecure, is_mirror, pfm, kind, path_ok, self_ok in endpoints:
+        for location, insecure, is_mirror, pfm, kind, path_ok, self_ok, nsp in endpoints:
             if kind < _CHECK:  # _SAME or _EMPTY: the reference as it is
                 new, new_name = full, name
             elif kind == _BAD:
@@ -351,10 +361,11 @@ class Planner:
                             pfm,
                             hit.prefix,
                             f"registry {hit.prefix} is blocked in {self._paths}",
+                            nsp,
                         )
                     )
                     continue
-            sources.append(make_source(new, location, insecure, is_mirror, pfm, None, None))
+            sources.append(make_source(new, location, insecure, is_mirror, pfm, None, None, nsp))
         return PullPlan(text, ref, reg, tuple(sources), skipped)
 
     # -- short names -------------------------------------------------------------------------

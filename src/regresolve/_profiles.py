@@ -29,15 +29,18 @@ from regresolve._errors import InvalidProfile
 __all__ = [
     "CHANGES",
     "CONSUMERS",
+    "DEFAULT_MINOR",
     "DEFAULT_PROFILE",
     "PRODUCTS",
     "Consumer",
     "Product",
     "Profile",
+    "canonical_version",
     "make_profile",
     "parse_version",
     "product_profile",
     "profile_to_dict",
+    "since",
 ]
 
 Consumer = Literal["podman", "buildah", "cri-o", "skopeo"]
@@ -68,7 +71,18 @@ CHANGES: Final = {
     "configfile-discovery": 40,
     # The namespace-proxy key on registries and mirrors.
     "namespace-proxy": 41,
+    # The additional-layer-store-auth-helper key (before: unknown, ignored whatever its type).
+    "als-auth-helper-key": 32,
 }
+
+#: The minor release of DEFAULT_VERSION.
+DEFAULT_MINOR: Final = 34
+
+
+def since(minor: int, change: str) -> bool:
+    """Whether containers/image 5.``minor`` has the behaviour change ``change`` (of CHANGES)."""
+    return minor >= CHANGES[change]
+
 
 _VERSION_RE: Final = re.compile(r"v?5\.([0-9]{1,3})(?:\.([0-9]{1,4}))?", re.ASCII)
 
@@ -91,6 +105,16 @@ def parse_version(text: str) -> tuple[int, int]:
             f"5.{NEWEST_MINOR}"
         )
     return minor, int(m.group(2)) if m.group(2) is not None else -1
+
+
+def canonical_version(text: str) -> str:
+    """``"v5.23.1"`` -> ``"5.23.1"``, ``" 5.23 "`` -> ``"5.23"`` (checked as :func:`parse_version`).
+
+    Raises:
+        InvalidProfile: as :func:`parse_version`.
+    """
+    minor, patch = parse_version(text)
+    return f"5.{minor}" if patch < 0 else f"5.{minor}.{patch}"
 
 
 @attrs.frozen
@@ -121,7 +145,7 @@ class Profile:
 
     def has(self, change: str) -> bool:
         """Whether this release has the behaviour change ``change`` (a key of CHANGES)."""
-        return self.minor >= CHANGES[change]
+        return since(self.minor, change)
 
     @property
     def short_name_mode(self) -> Literal["enforcing", "disabled"] | None:

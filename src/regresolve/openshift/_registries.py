@@ -279,7 +279,7 @@ def decode_conf(text: str) -> GoConf:
                 location=r.location,
                 insecure=r.insecure,
                 pull_from_mirror=r.pull_from_mirror,
-                mirrors=[GoEndpoint(*m) for m in r.mirrors or ()],
+                mirrors=[GoEndpoint(m[0], m[1], m[2]) for m in r.mirrors or ()],
                 blocked=r.blocked,
                 mirror_by_digest_only=r.mirror_by_digest_only,
             )
