@@ -105,10 +105,13 @@ def validate_aliases(
     return out
 
 
-def parse_alias_cache(data: str | bytes, path: str) -> tuple[Alias, ...]:
+def parse_alias_cache(
+    data: str | bytes, path: str, *, file_order: bool = True
+) -> tuple[Alias, ...]:
     """Validate the machine-written short-name alias cache (``[aliases]`` only).
 
-    ``data``: the file's bytes (or text), decoded as containers/image decodes it.
+    ``data``: the file's bytes (or text), decoded as containers/image decodes it;
+    ``file_order`` as for :func:`validate_aliases`.
 
     Raises:
         InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
@@ -124,7 +127,7 @@ def parse_alias_cache(data: str | bytes, path: str) -> tuple[Alias, ...]:
         message = prefix + type_message(e, doc.key_lines)
         raise InvalidConfig(message, path=path, entry=entry_of(e)) from None
     try:
-        validated = validate_aliases(aliases, path)
+        validated = validate_aliases(aliases, path, file_order=file_order)
     except ConfigProblem as e:
         raise InvalidConfig(prefix + e.message, path=path, entry=e.entry) from None
     return tuple(validated[k] for k in sorted(validated))

@@ -187,6 +187,7 @@ def load_from_args(args: argparse.Namespace, prefix: str = "") -> RegistriesConf
         home=home_of(args, prefix),
         env=os.environ,
         root=_get(args, prefix, "root"),  # type: ignore[arg-type]
+        version=profile_from_args(args, prefix).containers_image,
     )
 
 
@@ -198,6 +199,7 @@ def files_from_args(args: argparse.Namespace, prefix: str = "") -> ConfigFiles:
         home=home_of(args, prefix),
         env=os.environ,
         root=_get(args, prefix, "root"),  # type: ignore[arg-type]
+        version=profile_from_args(args, prefix).containers_image,
     )
 
 
@@ -219,6 +221,7 @@ def _user_aliases(args: argparse.Namespace, prefix: str) -> tuple[Alias, ...] | 
             alias_cache_file(args, prefix),
             home=home_of(args, prefix),
             env=os.environ,
+            version=profile_from_args(args, prefix).containers_image,
         )
     except InvalidConfig as err:
         return err

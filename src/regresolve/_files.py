@@ -332,12 +332,16 @@ def config_files(
     home: PathArg | None = None,
     env: Mapping[str, str] | None = None,
     root: PathArg | None = None,
+    version: str | None = None,
 ) -> ConfigFiles:
     """Which files :func:`load_config` reads with the same arguments, without parsing them.
 
     Raises:
         InvalidConfig: a drop-in directory cannot be listed.
+        InvalidProfile: ``version`` is not a release regresolve models.
     """
+    if version and since(parse_version(version)[0], "configfile-discovery"):
+        return _configfile_files(path, dropin_dirs, home, env, root)
     paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
     dropins = [f for directory in paths.dirs for f in dropin_files(directory)]
     skipped: list[tuple[str, str]] = []
@@ -369,6 +373,48 @@ def config_files(
         main_explicit=paths.explicit,
         main_exists=os.path.lexists(paths.config_path),
         dropin_dirs=tuple(paths.dirs),
+        dropins=tuple(dropins),
+        skipped=tuple(skipped),
+    )
+
+
+def _configfile_files(
+    path: PathArg | None,
+    dropin_dirs: PathArg | Sequence[PathArg] | None,
+    home: PathArg | None,
+    env: Mapping[str, str] | None,
+    root: PathArg | None,
+) -> ConfigFiles:
+    """:func:`config_files` for 5.40+ (containers-config(5) search)."""
+    paths = _search_paths(path, dropin_dirs, home, env, root)
+    exists = [p for p in paths.main_files if os.path.exists(p)]
+    main = (exists or list(paths.main_files) or [""])[0]
+    skipped = [(p, f"{main} is read instead") for p in exists[1:]]
+    try:
+        dropins = _configfile_dropins(paths.dropin_dirs)
+    except _FileError as e:
+        raise InvalidConfig(e.message, path=paths.dropin_dirs[0]) from None
+    taken = set(dropins)
+    for directory in paths.dropin_dirs:
+        for f in _listing(directory):
+            if f in taken:
+                continue
+            name = os.path.basename(f)
+            if os.path.isdir(f) and not os.path.islink(f):
+                why = "a directory"
+            elif not name.endswith(".conf"):
+                why = "not a .conf file"
+            else:
+                winner = next(d for d in dropins if os.path.basename(d) == name)
+                why = f"masked by {winner}"
+            skipped.append((f, why))
+    if paths.override:
+        dropins.append(paths.override)
+    return ConfigFiles(
+        main=main,
+        main_explicit=paths.main_required,
+        main_exists=bool(exists) or os.path.lexists(main),
+        dropin_dirs=paths.dropin_dirs,
         dropins=tuple(dropins),
         skipped=tuple(skipped),
     )
@@ -603,10 +649,12 @@ def load_alias_cache(
     home: PathArg | None = None,
     env: Mapping[str, str] | None = None,
     euid: int | None = None,
+    version: str | None = None,
 ) -> tuple[Alias, ...]:
     """Read and validate the user alias cache; a missing file means no aliases.
 
     Unlike Go this creates nothing (Go makes the parent directory and a ``.lock`` file).
+    ``version``: the containers/image release (it decides how several errors are joined).
 
     Raises:
         InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
@@ -620,7 +668,8 @@ def load_alias_cache(
         raise InvalidConfig(
             f"loading short-name aliases config file {go_quote(p)}: {e.message}", path=p
         ) from None
-    return parse_alias_cache(data, p)
+    minor = parse_version(version)[0] if version else parse_version(DEFAULT_VERSION)[0]
+    return parse_alias_cache(data, p, file_order=since(minor, "alias-errors-in-file-order"))
 
 
 # =============================================================================================

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from regresolve._errors import InvalidConfig, RegresolveError
-from regresolve._files import alias_cache_path, config_paths, load_alias_cache, load_config
+from regresolve._files import alias_cache_path, config_files, load_alias_cache, load_config
 from regresolve._model import Alias
 from regresolve._resolve import DEFAULT_CACHE_SIZE, Resolver
 
@@ -55,6 +55,7 @@ class Reloader:
         on_reload: called with the new resolver after each successful swap.
         on_error: called with the error when a new version fails to load (the previous
             resolver stays current).
+        version: the containers/image release whose rules apply (as for ``load_config``).
 
     Raises:
         InvalidConfig: the *first* load fails (there is no last good version to keep).
@@ -77,7 +78,9 @@ class Reloader:
         cache_size: int = DEFAULT_CACHE_SIZE,
         on_reload: Callable[[Resolver], Any] | None = None,
         on_error: Callable[[RegresolveError], Any] | None = None,
+        version: str | None = None,
     ) -> None:
+        self._version = version
         self._path = path
         self._dropin_dirs = dropin_dirs
         self._home = home
@@ -116,13 +119,17 @@ class Reloader:
             home=self._home,
             env=self._env,
             root=self._root,
+            version=self._version,
         )
         user: tuple[Alias, ...] | InvalidConfig | None = None
         cache = self._alias_cache
         if cache is not None and cache is not False:
             try:
                 user = load_alias_cache(
-                    None if cache is True else cache, home=self._home, env=self._env
+                    None if cache is True else cache,
+                    home=self._home,
+                    env=self._env,
+                    version=self._version,
                 )
             except InvalidConfig as e:
                 user = e  # as in Go: a corrupt cache fails short-name resolution, not loading
@@ -130,22 +137,17 @@ class Reloader:
 
     def _watched_paths(self) -> list[str]:
         try:
-            cp = config_paths(
+            files = config_files(
                 self._path,
                 dropin_dirs=self._dropin_dirs,
                 home=self._home,
                 env=self._env,
                 root=self._root,
+                version=self._version,
             )
         except (RegresolveError, OSError, KeyError):
             return []
-        paths = [cp.config_path, *cp.dirs]
-        for d in cp.dirs:
-            try:
-                names = sorted(os.listdir(d))
-            except OSError:
-                continue
-            paths.extend(os.path.join(d, n) for n in names if n.endswith(".conf"))
+        paths = [files.main, *files.dropin_dirs, *files.dropins]
         cache = self._alias_cache
         if cache is not None and cache is not False:
             with contextlib.suppress(RegresolveError):

@@ -82,6 +82,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("objects", nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("ref", metavar="REF", help="the image, as a Pod spec writes it")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--ocp", metavar="VERSION",
+                   help="plan as the CRI-O of this OpenShift release pulls (e.g. 4.18); "
+                        "default: podman pull on the node")  # fmt: skip
     _common(p)
     p.set_defaults(func=_cmd_plan)
     d = sub.add_parser(
@@ -121,7 +124,8 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     files = _render_from(args)
     for w in files.warnings:
         print(f"warning: {w}", file=err)
-    plan = plan_on_node(files, args.ref)
+    profile = product_profile(f"ocp-{args.ocp}") if args.ocp else None
+    plan = plan_on_node(files, args.ref, profile=profile)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2), file=out)
     else:
@@ -145,6 +149,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     after_objects = (
         migrate_icsps(before_objects) if args.migrate_icsp else load_objects(*args.after)
     )
+    profile = product_profile(f"ocp-{args.ocp}")
     sides = []
     warned: list[str] = []
     for objects in (before_objects, after_objects):
@@ -158,8 +163,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if w not in warned:
                 warned.append(w)
                 print(f"warning: {w}", file=err)
-        sides.append((node_resolver(files), node_policy(files)))
-    profile = product_profile(f"ocp-{args.ocp}")
+        sides.append((node_resolver(files, version=profile.containers_image), node_policy(files)))
     report = diff_images(
         sides[0][0],
         sides[1][0],

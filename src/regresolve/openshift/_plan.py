@@ -15,6 +15,7 @@ import attrs
 from regresolve._config import RegistriesConf
 from regresolve._plan import PullPlan, PullSource
 from regresolve._policy import Policy, PolicyVerdict, parse_policy
+from regresolve._profiles import Profile
 from regresolve._resolve import Resolver
 from regresolve.imageplan import (
     SCHEMA_VERSION,
@@ -138,8 +139,10 @@ def _scope_label(scope: str | None) -> str:
     return f'transports.docker["{scope}"]'
 
 
-def node_resolver(files: NodeFiles) -> Resolver:
+def node_resolver(files: NodeFiles, *, version: str | None = None) -> Resolver:
     """The resolver for the node's rendered registries.conf and search drop-in.
+
+    ``version``: the containers/image release of the node's CRI-O (default 5.34.2).
 
     Raises:
         InvalidConfig: the rendered registries.conf does not load (a bug, or a quirk the
@@ -153,6 +156,7 @@ def node_resolver(files: NodeFiles) -> Resolver:
         dropins,
         path="/etc/containers/registries.conf",
         dropin_dir="/etc/containers/registries.conf.d",
+        version=version,
     )
     return Resolver(conf)
 
@@ -166,16 +170,19 @@ def node_policy(files: NodeFiles) -> Policy:
     return parse_policy(files.policy_json, path="/etc/containers/policy.json")
 
 
-def plan_on_node(files: NodeFiles, image: str) -> NodePlan:
+def plan_on_node(files: NodeFiles, image: str, *, profile: Profile | None = None) -> NodePlan:
     """Plan ``image`` against the rendered files, as the node would.
+
+    ``profile``: the program that pulls (``product_profile("ocp-4.18")`` for the node's
+    CRI-O); default podman with containers/image 5.34.2 (``podman pull`` on the node).
 
     Raises:
         InvalidConfig: the rendered registries.conf does not load.
         InvalidPolicy: likewise for policy.json.
     """
-    resolver = node_resolver(files)
+    resolver = node_resolver(files, version=profile.containers_image if profile else None)
     policy = node_policy(files)
-    image_plan = plan_image(resolver, image)
+    image_plan = plan_image(resolver, image, profile=profile)
     verdicts = tuple(
         policy.evaluate(c.plan.reference) for c in image_plan.candidates if c.plan is not None
     )
