@@ -22,7 +22,7 @@ from regresolve._model import (
     Registry,
     ShortNameMode,
 )
-from regresolve._profiles import DEFAULT_VERSION, parse_version, since
+from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
 from regresolve._write import dump_registries_conf
 
 __all__ = ["RegistriesConf", "conf_to_dict", "merge", "parse_registries_conf"]
@@ -192,7 +192,7 @@ def parse_registries_conf(
     version: str | None = None,
 ) -> RegistriesConf:
     """Parse a main file and drop-ins given as text (``RegistriesConf.from_toml``)."""
-    version = version or DEFAULT_VERSION
+    version = canonical_version(version) if version else DEFAULT_VERSION
     minor = parse_version(version)[0]
     main = parse_file(text, path, dropin=False, minor=minor)
     parsed = [
