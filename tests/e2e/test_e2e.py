@@ -10,13 +10,15 @@ For every scenario of ``e2e_scenarios`` and every pull in it, for each binary:
 4. check that against the scenario's expectation (the 5.34.2 behaviour derived from the
    spec, or the stated 5.23.1 difference), check from the registry's request log that
    exactly the insecure sources got through to the registry API;
-5. compute regresolve's plan for the same files and reference and check that it predicts
-   the same events (and the same blocked-error text, and the same insecure flags).
+5. compute regresolve's plan for the same files and reference **as containers/image 5.23.1**
+   (the library inside Debian 12's podman 4.3.1 and skopeo 1.9.3) and check that it predicts
+   exactly what the binary did: the same events, the same error text, the same blocked
+   messages and insecure flags, for every pull, with no exception per scenario;
+6. and as 5.34.2, check that regresolve gives the scenario's 5.34.2 expectation.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,15 +111,16 @@ def _served(ref: str, serve: Sequence[str]) -> bool:
     return f"{HOSTS.get(host, host)}:{port or '443'}/{repo}" in serve
 
 
-def load_conf(sc: Scenario, conf_dir: Path) -> regresolve.RegistriesConf:
-    """The configuration as the binaries see it (same paths in messages)."""
+def load_conf(sc: Scenario, conf_dir: Path, version: str = "5.34.2") -> regresolve.RegistriesConf:
+    """The configuration as the binaries see it (same paths in messages), loaded with the
+    rules of containers/image ``version``."""
     dropins = {
         name.split("/", 1)[1]: text
         for name, text in sc.files().items()
         if name.startswith("registries.conf.d/")
     }
     conf = regresolve.RegistriesConf.from_toml(
-        sc.main, dropins, path=SYSTEM_CONF, dropin_dir=SYSTEM_DIR
+        sc.main, dropins, path=SYSTEM_CONF, dropin_dir=SYSTEM_DIR, version=version
     )
     # The file loader, pointed at the same files, agrees (drop-in names filtered by it).
     loaded = regresolve.load_config(
@@ -125,14 +128,15 @@ def load_conf(sc: Scenario, conf_dir: Path) -> regresolve.RegistriesConf:
         dropin_dirs=[conf_dir / "registries.conf.d"],
         home=conf_dir / "nohome",
         env={},
+        version=version,
     )
     wanted = {n: t for n, t in dropins.items() if n.endswith(".conf")}
     if wanted == dropins:
         assert loaded == conf
     else:
-        assert loaded == regresolve.RegistriesConf.from_toml(sc.main, wanted)
+        assert loaded == regresolve.RegistriesConf.from_toml(sc.main, wanted, version=version)
         conf = regresolve.RegistriesConf.from_toml(
-            sc.main, wanted, path=SYSTEM_CONF, dropin_dir=SYSTEM_DIR
+            sc.main, wanted, path=SYSTEM_CONF, dropin_dir=SYSTEM_DIR, version=version
         )
     # Drop-ins are read from the system directory, but ConfigDirPath (named in blocked
     # messages) reports the user directory, which is "in use" although it does not exist.
@@ -236,33 +240,43 @@ def test_binary_matches_regresolve(
             src = ev.removesuffix(" ok")
             assert src in trace.events or f"{src} ok" in trace.events
 
-    # 5. regresolve against the binary
-    if not hasattr(regresolve, "Resolver"):
-        msg = "regresolve.Resolver is not available yet (issue 3)"
-        if os.environ.get("CI"):
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
-    try:
-        conf = load_conf(sc, conf_dir)
-    except regresolve.InvalidConfig as exc:
-        # Loading fails for every pull, before podman picks any candidate.
-        events, err, insecure, descriptions, blocked = [], exc.go_message, {}, [], {}
-        load_failed = True
-    else:
-        events, err, insecure, descriptions, blocked = predict(conf, pull, tool, sc.serve)
-        load_failed = False
-    assert load_failed == pull.load_error, err
-    assert events == spec_events, "regresolve disagrees with the 5.34.2 expectation"
-    if error is not None:
-        assert err is not None
-        for part in error.split("\n"):
-            assert part in err, err
-    else:
-        assert err is None, err
-    if pull.v523_contains:
-        assert err is None or pull.v523_contains not in err
-    if tool == "podman" and is_short(pull.ref) and not pull.why:
+    # 5. regresolve as containers/image 5.23.1 against the binary, with no exception
+    def regresolve_as(version: str) -> tuple[list[str], str | None, dict[str, bool], list[str],
+                                              dict[str, str], bool]:  # fmt: skip
+        try:
+            conf = load_conf(sc, conf_dir, version)
+        except regresolve.InvalidConfig as exc:
+            # Loading fails for every pull, before podman picks any candidate.
+            return [], exc.go_message, {}, [], {}, True
+        return (*predict(conf, pull, tool, sc.serve), False)
+
+    events, err, insecure, descriptions, blocked, _ = regresolve_as("5.23.1")
+    assert events == got, f"regresolve (5.23.1) disagrees with {detail}"
+    if err is not None:  # a configuration or planning error: the binary prints the same
+        assert proc.returncode != 0, detail
+        # Several alias errors come in Go's map order: the head, then each error on its own.
+        head, marker, rest = err.partition("validating short-name aliases: ")
+        parts = [head + marker] if marker else []
+        for line in (rest if marker else err).split("\n"):
+            parts.append(line.removeprefix(": "))  # 5.23.1 chains alias errors with "\n: "
+        for part in parts:
+            assert in_output(part, proc.stderr), (part, detail)
+    assert (err is not None) == (bin_error is not None), (err, bin_error)
+    if tool == "podman" and is_short(pull.ref):
         assert trace.descriptions == descriptions
+
+    # 6. regresolve as 5.34.2 against the scenario's 5.34.2 expectation
+    events_534, err_534, _, _, _, load_failed_534 = regresolve_as("5.34.2")
+    assert load_failed_534 == pull.load_error, err_534
+    assert events_534 == spec_events, "regresolve disagrees with the 5.34.2 expectation"
+    if error is not None:
+        assert err_534 is not None
+        for part in error.split("\n"):
+            assert part in err_534, err_534
+    else:
+        assert err_534 is None, err_534
+    if pull.v523_contains:
+        assert err_534 is None or pull.v523_contains not in err_534
     # the blocked messages, word for word
     for src, message in blocked.items():
         if src in trace.errors:

@@ -41,14 +41,9 @@ from support.e2e_property import (
     predict,
 )
 from support.e2e_property_gen import (
-    AVOID_523_LOADING_DIFFERENCES,
     Case,
-    FileSpec,
     cases,
     d,
-    file_specs,
-    loading_differences,
-    render,
 )
 from support.e2e_property_report import load_entry, report, scenario_entry
 from support.e2e_registry import IMAGE_DIGEST
@@ -114,12 +109,10 @@ def test_case_count(runner: Runner) -> None:
 
 
 def _scenario_cases() -> list[tuple[str, Case]]:
-    """The hand-written scenarios' pulls as cases (those without a 5.23.1 difference)."""
+    """The hand-written scenarios' pulls as cases (all of them: regresolve loads as 5.23.1)."""
     out = []
     for sc in SCENARIOS:
         for i, pull in enumerate(sc.pulls):
-            if AVOID_523_LOADING_DIFFERENCES and (pull.why or loading_differences(sc.files())):
-                continue
             out.append((f"{sc.name}-{i}", Case(sc.main, pull.ref, dict(sc.dropins), sc.serve)))
     return out
 
@@ -164,25 +157,6 @@ def test_generated_cases_are_loopback_only(case: Case) -> None:
     check_loopback_reference(d(case.ref))
     for line in case.serve:
         check_loopback_reference(line)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(spec=file_specs())
-def test_generator_avoids_the_523_loading_differences(spec: FileSpec) -> None:
-    if AVOID_523_LOADING_DIFFERENCES:
-        assert loading_differences({"registries.conf": render(spec)}) == []
-
-
-def test_the_523_shapes_are_recognised() -> None:
-    """The detector finds each shape in the scenarios that pin them."""
-    by_name = {sc.name: sc for sc in SCENARIOS}
-    for name, what in (
-        ("v1-empty-arrays-with-v2", "an empty v1 array"),
-        ("v1-v2-mixed", "v1 tables next to v2 keys"),
-        ("invalid-aliases", "2 invalid aliases"),
-    ):
-        assert f"registries.conf: {what}" in loading_differences(by_name[name].files())
-    assert loading_differences(by_name["short-name-aliases"].files()) == []
 
 
 def _run(tool: str, events: list[str], *, rc: int = 1, stderr: str = "") -> Run:

@@ -22,7 +22,6 @@ mirrors, flags off, the first alphabet entry), so a disagreement shrinks to a sm
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -31,58 +30,6 @@ from hypothesis import strategies as st
 
 from support.e2e_harness import HOSTS, LISTENERS
 from support.e2e_registry import IMAGE_DIGEST
-
-# -- the 5.23.1 loading switch ------------------------------------------------------------------
-
-#: regresolve still *loads* registries.conf as containers/image 5.34.2 does, while Debian 12's
-#: podman 4.3.1 and skopeo 1.9.3 embed 5.23.1.  The known loading differences (docs/compat.md,
-#: pinned by the ``why``/``v523``/``v523_error`` fields of tests/support/e2e_scenarios.py) are
-#: left out of the generated files while this is True:
-#:
-#: 1. empty v1 arrays (``[registries.search] registries = []``): 5.23.1's ``Nonempty()``
-#:    ignores them, 5.34.2's ``hasSetField()`` counts them as v1 (so next to v2 keys 5.34.2
-#:    refuses a v1/v2 mix that 5.23.1 loads; scenario ``v1-empty-arrays-with-v2``);
-#: 2. v1 tables and v2 keys in one file: both refuse the mix, but 5.34.2's message appends a
-#:    ``%#v`` dump of the decoded file that 5.23.1's lacks (scenario ``v1-v2-mixed``);
-#: 3. more than one invalid alias in one file: 5.23.1 nests the errors as
-#:    ``fmt.Errorf("%v\n: %w")`` (last first), 5.34.2 joins them with newlines in file order
-#:    (scenario ``invalid-aliases``).
-#:
-#: When regresolve loads per containers/image version (the 5.23 profile loading as 5.23.1),
-#: set this to False and nothing else changes.
-AVOID_523_LOADING_DIFFERENCES = True
-
-
-def loading_differences(files: Mapping[str, str]) -> list[str]:
-    """Which of the shapes above the files have (for replays and for checking the generator)."""
-    found = []
-    for name, text in files.items():
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            continue
-        v1 = doc.get("registries")
-        if isinstance(v1, dict):
-            arrays = [t.get("registries") for t in v1.values() if isinstance(t, dict)]
-            if [] in arrays:
-                found.append(f"{name}: an empty v1 array")
-            if set(doc) - {"registries"}:
-                found.append(f"{name}: v1 tables next to v2 keys")
-        aliases = doc.get("aliases")
-        if isinstance(aliases, dict):
-            invalid = [
-                (key, value)
-                for key, value in aliases.items()
-                if _tagged(key) or (isinstance(value, str) and _tagged(value.partition("/")[2]))
-            ]
-            if len(invalid) > 1:
-                found.append(f"{name}: {len(invalid)} invalid aliases")
-    return found
-
-
-def _tagged(name: str) -> bool:
-    return "@" in name or ":" in name.rsplit("/", 1)[-1]
-
 
 # -- the endpoints ---------------------------------------------------------------------------------
 
@@ -237,9 +184,9 @@ def render(spec: FileSpec) -> str:
             ("insecure", spec.v1.insecure),
             ("block", spec.v1.block),
         ):
-            if values or not AVOID_523_LOADING_DIFFERENCES:
-                lines += ["", f"[registries.{key}]"]
-                lines.append(f"registries = [{', '.join(_q(v) for v in values)}]")
+            # Empty lists are written too: 5.23.1 and 5.34.2 disagree about them.
+            lines += ["", f"[registries.{key}]"]
+            lines.append(f"registries = [{', '.join(_q(v) for v in values)}]")
     return "\n".join(lines).strip("\n") + "\n"
 
 
@@ -366,20 +313,14 @@ def _alias_targets() -> st.SearchStrategy[str]:
 @st.composite
 def aliases(draw: st.DrawFn) -> tuple[tuple[str, str], ...]:
     names = draw(st.lists(st.sampled_from(SHORT_NAMES), max_size=3, unique=True))
-    out = [(name, draw(_alias_targets())) for name in names]
-    if AVOID_523_LOADING_DIFFERENCES:
-        invalid = [i for i, (_, t) in enumerate(out) if t.endswith(":1") or "@" in t]
-        for i in invalid[1:]:
-            out[i] = (out[i][0], out[i][1].split("@")[0].removesuffix(":1"))
-    return tuple(out)
+    return tuple((name, draw(_alias_targets())) for name in names)
 
 
 @st.composite
 def v1_files(draw: st.DrawFn) -> V1Spec:
     hosts = st.sampled_from(ENDPOINTS)
-    least = 1 if AVOID_523_LOADING_DIFFERENCES else 0
-    # at least one list is set (a v1 file without any is just an empty file)
-    search = tuple(draw(st.lists(hosts, min_size=least, max_size=2, unique=True)))
+    # every list may be empty (5.23.1 then ignores the v1 tables, 5.34.2 converts them)
+    search = tuple(draw(st.lists(hosts, max_size=2, unique=True)))
     return V1Spec(
         search=search,
         insecure=tuple(draw(st.lists(hosts, max_size=2, unique=True))),
@@ -392,7 +333,7 @@ def file_specs(draw: st.DrawFn, *, max_entries: int = 4, v1_odds: int = 12) -> F
     """One file; a v1 file once in ``v1_odds + 1`` (drop-ins must be v2: a load error)."""
     if draw(weighted([(False, v1_odds), (True, 1)])):
         spec = FileSpec(v1=draw(v1_files()))
-        if not AVOID_523_LOADING_DIFFERENCES and draw(flag(1, 2)):
+        if draw(flag(1, 2)):
             spec = FileSpec(search=("127.0.0.2:5000",), v1=spec.v1)  # a v1/v2 mix
         return spec
     search = draw(
