@@ -91,7 +91,7 @@ def _under_main(main: str, uid: int) -> list[str]:
 def search_paths(
     *,
     custom_path: str,
-    custom_dir: str,
+    custom_dirs: tuple[str, ...] | None,
     env: dict[str, str] | None,
     home: str,
     root: str,
@@ -99,10 +99,11 @@ def search_paths(
 ) -> SearchPaths:
     """The search list for the given ``SystemContext`` fields and process environment.
 
-    ``custom_path``/``custom_dir``: ``SystemRegistriesConfPath`` / ``…DirPath`` ("" if
-    unset); ``env``: the environment (only the variables named above are read); ``home``: the
-    home directory (``unshare.HomeDir``); ``root``: ``RootForImplicitAbsolutePaths``;
-    ``uid``: the rootless UID (``unshare.GetRootlessUID``).
+    ``custom_path``: ``SystemRegistriesConfPath`` ("" if unset); ``custom_dirs``:
+    ``SystemRegistriesConfDirPath`` as a one-element tuple (regresolve also takes several, or
+    none), None if unset; ``env``: the environment (only the variables named above are
+    read); ``home``: the home directory (``unshare.HomeDir``); ``root``:
+    ``RootForImplicitAbsolutePaths``; ``uid``: the rootless UID (``unshare.GetRootlessUID``).
     """
     environ = env or {}
     default = go_join(root, _USR_SHARE, _NAME) if root else go_join(_USR_SHARE, _NAME)
@@ -127,9 +128,9 @@ def search_paths(
         mains = tuple(p for p in (user, admin, default) if p)
     dirs: tuple[str, ...] = ()
     if load_dropins:
-        if custom_dir:
-            dirs = (custom_dir,)
+        if custom_dirs is not None:
+            dirs = custom_dirs
         else:
             dirs = (user + ".d", *_under_main(admin, uid), *_under_main(default, uid))
-    override = "" if custom_dir else environ.get(_ENV + "_OVERRIDE", "")
+    override = "" if custom_dirs is not None else environ.get(_ENV + "_OVERRIDE", "")
     return SearchPaths(mains, required, dirs, override)
