@@ -19,6 +19,7 @@ from regresolve._errors import (
     ShortNameError,
 )
 from regresolve._files import ConfigFiles, config_files, load_alias_cache, load_config
+from regresolve._host import Host, PullContext, SourceContext, load_host, pull_context_to_dict
 from regresolve._model import Alias, Mirror, Registry
 from regresolve._plan import PullPlan, PullSource, SkippedMirror
 from regresolve._policy import Policy, PolicyVerdict, parse_policy
@@ -36,6 +37,7 @@ __all__ = [
     "Alias",
     "CandidatePlan",
     "ConfigFiles",
+    "Host",
     "ImagePlan",
     "InvalidConfig",
     "InvalidOpenShiftObject",
@@ -47,6 +49,7 @@ __all__ = [
     "Policy",
     "PolicyVerdict",
     "Profile",
+    "PullContext",
     "PullPlan",
     "PullSource",
     "Reference",
@@ -59,16 +62,19 @@ __all__ = [
     "ShortNameError",
     "ShortNameResolution",
     "SkippedMirror",
+    "SourceContext",
     "__version__",
     "config_files",
     "image_plan_to_dict",
     "is_short_name",
     "load_alias_cache",
     "load_config",
+    "load_host",
     "make_profile",
     "parse_policy",
     "parse_reference",
     "plan_image",
     "product_profile",
+    "pull_context_to_dict",
     "watch",
 ]

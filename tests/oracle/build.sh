@@ -23,8 +23,8 @@ GO_DEB="golang-1.23-go"
 TRIXIE_MIRROR="${REGRESOLVE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 TAGS="containers_image_openpgp,exclude_graphdriver_btrfs,exclude_graphdriver_devicemapper"
 
-# The dependency closure of docker/reference, pkg/sysregistriesv2 and pkg/shortnames
-# (found by building). containers-image is pinned exactly; the others float with trixie.
+# The dependency closure of docker/reference, pkg/sysregistriesv2, pkg/shortnames,
+# pkg/docker/config, pkg/tlsclientconfig and docker (found by building). containers-image is pinned exactly; the others float with trixie.
 PACKAGES=(
   golang-github-containers-image-dev=5.34.2-1
   golang-github-containers-storage-dev
@@ -40,6 +40,18 @@ PACKAGES=(
   golang-golang-x-exp-dev
   golang-golang-x-sys-dev
   golang-golang-x-term-dev
+  # pkg/docker/config, pkg/tlsclientconfig and the docker transport (cert dirs, registries.d,
+  # per-source client setup: the "hostctx" op)
+  golang-github-docker-docker-credential-helpers-dev
+  golang-github-docker-go-connections-dev
+  golang-github-docker-distribution-dev
+  golang-github-docker-docker-dev
+  golang-github-containers-libtrust-dev
+  golang-github-containers-ocicrypt-dev
+  golang-gopkg-yaml.v3-dev
+  golang-github-distribution-reference-dev
+  golang-github-gorilla-mux-dev
+  golang-github-pkg-errors-dev
 )
 
 say() { printf 'oracle build: %s\n' "$*" >&2; }
@@ -123,7 +135,7 @@ stamp_now() {
   {
     "$GO" version
     echo "${PACKAGES[*]}" "$TAGS"
-    cat "$HERE/main.go" "$HERE/linkname.s"
+    cat "$HERE"/*.go "$HERE/linkname.s"
   } | sha256sum | cut -d' ' -f1
 }
 STAMP="$BUILD/.stamp"
@@ -154,7 +166,7 @@ WORK="$BUILD/gopath"
 SRC="$WORK/src/regresolve-oracle"
 rm -rf "$WORK"
 mkdir -p "$SRC"
-cp "$HERE/main.go" "$HERE/linkname.s" "$SRC/"
+cp "$HERE"/*.go "$HERE/linkname.s" "$SRC/"
 
 say "go build ($("$GO" version | cut -d' ' -f3))"
 (

@@ -976,6 +976,22 @@ func handle(line []byte) (ans any) {
 			ans = map[string]string{"fatal": fmt.Sprintf("panic: %v\n%s", p, debug.Stack())}
 		}
 	}()
+	var peek struct {
+		Op string `json:"op"`
+	}
+	if json.Unmarshal(line, &peek) == nil && peek.Op == "hostctx" {
+		var hreq hostctxRequest
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&hreq); err != nil {
+			return map[string]string{"fatal": "bad request: " + err.Error()}
+		}
+		res, err := opHostctx(&hreq)
+		if err != nil {
+			return map[string]string{"fatal": err.Error()}
+		}
+		return res
+	}
 	var req request
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()

@@ -10,7 +10,8 @@ returns the binary's path or ``None``; ``Oracle(path)`` starts it lazily, ``requ
 sends one request and returns the answer (``OracleError`` on a ``{"fatal": ...}`` answer, a
 crash or a timeout; a crashed oracle is restarted on the next request), ``close()`` stops it.
 The helpers ``version()``, ``parse(s)``, ``config(**fields)``, ``toml(data)``,
-``toml_batch(documents)``, ``bench_parse(...)``, ``bench_plan(...)`` and ``bench_toml(...)``
+``toml_batch(documents)``, ``hostctx(tree, refs, **fields)``, ``bench_parse(...)``,
+``bench_plan(...)`` and ``bench_toml(...)``
 build the requests.  One oracle serves one request at a time (a lock
 serialises threads).
 """
@@ -225,6 +226,13 @@ class Oracle:
         batch = [base64.b64encode(d).decode("ascii") for d in documents]
         results: list[dict[str, Any]] = self.request({"op": "toml", "batch_b64": batch})["results"]
         return results
+
+    def hostctx(self, tree: str, refs: list[str], **fields: Any) -> dict[str, Any]:
+        """``{"op": "hostctx", "tree": tree, "refs": refs, **fields}``: credentials,
+        certificate directory and files, lookaside and TLS verification per pull source, read
+        from the file tree at the real path ``tree`` (linked into the oracle's private root;
+        see PROTOCOL.md)."""
+        return self.request({"op": "hostctx", "tree": tree, "refs": refs, **fields})
 
     def bench_toml(self, data: bytes, iterations: int) -> dict[str, Any]:
         """Time ``toml.Decode`` of ``data`` into a ``map[string]any`` inside the oracle."""
