@@ -16,6 +16,17 @@ source has an image:
   (so a long-running registry can change what it serves between two pulls); a line
   ``LISTENER/*`` serves every repository on that listener.
 
+Two options, used by the pull-context tests (``e2e_context``), make single listeners
+stricter; listeners not named in them behave exactly as above:
+
+* ``--htpasswd LISTENER=PATH``: that listener wants HTTP basic authentication.  PATH holds
+  htpasswd-style ``user:{SHA}base64(sha1(password))`` lines.  ``GET /v2/`` and every
+  manifest or blob answer 401 with a ``Basic`` challenge unless the request carries a user
+  and password from PATH; the request log then also has ``user`` (the user name sent, never
+  the password) and ``auth`` (``ok``, ``denied`` or ``none``);
+* ``--mtls LISTENER`` with ``--client-ca PATH``: that HTTPS listener completes a handshake
+  only with a client certificate signed by the CA in PATH.
+
 Every request is appended to the ``--log`` file as one JSON object per line, with the
 listener it arrived on, so the tests can see which sources were contacted and whether the
 client accepted the listener's self-signed certificate (a client that verifies TLS never
@@ -26,6 +37,8 @@ When all listeners are up it prints ``READY`` on stdout.
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import contextlib
 import gzip
 import hashlib
@@ -107,6 +120,30 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return  # requests go to the JSON log instead
 
+    def _basic_user(self) -> tuple[str | None, str | None]:
+        """(user, password) of an ``Authorization: Basic`` header, or (None, None)."""
+        header = self.headers.get("Authorization", "")
+        scheme, _, blob = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None, None
+        try:
+            text = base64.b64decode(blob.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return "", None
+        user, sep, password = text.partition(":")
+        return user, (password if sep else None)
+
+    def _authorized(self) -> tuple[str, str | None]:
+        """(``ok``/``denied``/``none``, user) for a listener that wants basic auth."""
+        users: dict[str, str] = self.server.htpasswd  # type: ignore[attr-defined]
+        user, password = self._basic_user()
+        if user is None:
+            return "none", None
+        if password is None or user not in users:
+            return "denied", user
+        digest = base64.b64encode(hashlib.sha1(password.encode("utf-8")).digest()).decode()
+        return ("ok" if users[user] == "{SHA}" + digest else "denied"), user
+
     def _record(self) -> None:
         srv = self.server
         entry = {
@@ -116,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
             "path": self.path,
             "host": self.headers.get("Host", ""),
         }
+        if srv.htpasswd is not None:  # type: ignore[attr-defined]
+            entry["auth"], user = self._authorized()
+            if user is not None:
+                entry["user"] = user
         with srv.log_lock, open(srv.log_path, "a", encoding="utf-8") as f:  # type: ignore[attr-defined]
             f.write(json.dumps(entry) + "\n")
 
@@ -152,6 +193,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._record()
+        if self.server.htpasswd is not None and self._authorized()[0] != "ok":  # type: ignore[attr-defined]
+            body = json.dumps(
+                {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]}
+            ).encode()
+            challenge = {"WWW-Authenticate": 'Basic realm="regresolve-e2e"'}
+            self._send(401, body, "application/json", challenge)
+            return
         if self.path in ("/v2/", "/v2"):
             self._send(200, b"{}", "application/json")
             return
@@ -203,9 +251,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--log", required=True)
+    ap.add_argument(
+        "--htpasswd",
+        action="append",
+        default=[],
+        help="LISTENER=PATH: that listener wants basic auth from the users in PATH",
+    )
+    ap.add_argument("--client-ca", help="CA that signs the client certificates of --mtls")
+    ap.add_argument(
+        "--mtls", action="append", default=[], help="LISTENER: demand a client certificate"
+    )
     args = ap.parse_args(argv)
 
+    htpasswd: dict[str, dict[str, str]] = {}
+    for spec in args.htpasswd:
+        listener, _, path = spec.partition("=")
+        with open(path, encoding="utf-8") as f:
+            pairs = (line.strip().split(":", 1) for line in f if ":" in line)
+            htpasswd[listener] = dict(pairs)
+    if args.mtls and not args.client_ca:
+        print("--mtls needs --client-ca", file=sys.stderr)
+        return 2
+
     ctx = None
+    mtls_ctx = None
     servers = []
     for spec in args.listen:
         scheme, _, hostport = spec.partition("://")
@@ -217,11 +286,19 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         addr = "127.0.0.1" if host == "localhost" else host
         srv = _Server((addr, int(port)), _Handler)
-        if scheme == "https":
+        if scheme == "https" and hostport in args.mtls:
+            if mtls_ctx is None:
+                mtls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                mtls_ctx.load_cert_chain(args.cert, args.key)
+                mtls_ctx.verify_mode = ssl.CERT_REQUIRED
+                mtls_ctx.load_verify_locations(cafile=args.client_ca)
+            srv.socket = mtls_ctx.wrap_socket(srv.socket, server_side=True)
+        elif scheme == "https":
             if ctx is None:
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
                 ctx.load_cert_chain(args.cert, args.key)
             srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        srv.htpasswd = htpasswd.get(hostport)  # type: ignore[attr-defined]
         srv.listener = hostport  # type: ignore[attr-defined]
         srv.scheme = scheme  # type: ignore[attr-defined]
         srv.serve = set(args.serve)  # type: ignore[attr-defined]
