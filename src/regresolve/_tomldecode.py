@@ -26,21 +26,89 @@ reported here.  Ordinary ``registries.conf`` lines (headers, ``key = "string"``,
 one-line string arrays) are taken by one regular expression per line; the general path gives
 the same result for them (``decode(..., fast=False)``; the tests compare both).
 
-Not modelled: the ``BURNTSUSHI_TOML_110`` environment variable (TOML 1.1 mode), which
-containers/image never sets.  No I/O, no global mutable state.
+Not modelled: the ``BURNTSUSHI_TOML_110`` environment variable (TOML 1.1 mode before 1.6),
+which containers/image never sets.  No I/O, no global mutable state.
+
+**Other releases.** ``decode(data, toml=...)`` decodes as another BurntSushi/toml release does
+(``Document.toml`` names it): ``"1.2"`` (1.2.0 and 1.2.1), ``"1.3"`` (1.3.2), ``"1.4"`` (1.4.0,
+the default), ``"1.5"`` (1.5.0), ``"1.6"`` (1.6.0). What each changes is a :class:`Dialect`
+flag (see there; ``docs/versions.md``, "TOML per release", lists every difference with its
+test). :func:`toml_for_containers_image` gives the release a containers/image 5.MINOR is built
+with, from the ``require`` of ``github.com/BurntSushi/toml`` in its ``go.mod`` at each release
+tag (github.com/containers/image ``v5.23.0`` ... ``v5.36.1``; from 5.37 the module is
+``go.podman.io/image/v5`` in github.com/containers/container-libs, tags ``image/v5.37.0`` ...
+``image/v5.40.0``; 5.41 from ``main`` at 5.41.0-dev and Debian's 5.41.1 source):
+
+================  ===============  =======
+containers/image  BurntSushi/toml  dialect
+================  ===============  =======
+5.23              1.2.0            "1.2"
+5.24, 5.25        1.2.1            "1.2"
+5.26 ... 5.31     1.3.2            "1.3"
+5.32 ... 5.34     1.4.0            "1.4"
+5.35 ... 5.39     1.5.0            "1.5"
+5.40, 5.41        1.6.0            "1.6"
+================  ===============  =======
+
+A program links the highest toml any module of its build asks for: podman 4.3 ... 5.8 and
+skopeo 1.10 ... 1.22 ask for the same as their containers/image, CRI-O 1.36 for 1.6.0 with
+containers/image 5.38.  Distributions that build from packaged sources link their own toml:
+Debian's 5.39.2 (forky) is built with 1.6.0, so decode as ``"1.6"`` for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 from regresolve._gotext import go_key
 from regresolve._tomllex import text_of
 from regresolve._tomlparse import Info, Parser
-from regresolve._tomlvalues import ARRAY_HASH, GoTime, TableArray, TomlDecodeError
+from regresolve._tomlvalues import (
+    ARRAY_HASH,
+    DIALECTS,
+    Dialect,
+    GoTime,
+    TableArray,
+    TomlDecodeError,
+)
 
-__all__ = ["Document", "GoTime", "TableArray", "TomlDecodeError", "decode"]
+__all__ = [
+    "DIALECTS",
+    "Dialect",
+    "Document",
+    "GoTime",
+    "TableArray",
+    "TomlDecodeError",
+    "decode",
+    "dialect_of",
+    "toml_for_containers_image",
+]
+
+#: The first containers/image 5.MINOR built with each BurntSushi/toml dialect (go.mod).
+_FIRST_MINOR: Final = ((40, "1.6"), (35, "1.5"), (32, "1.4"), (26, "1.3"), (23, "1.2"))
+
+
+def toml_for_containers_image(minor: int) -> str:
+    """The BurntSushi/toml dialect containers/image 5.``minor`` is built with (23 ... 41).
+
+    From the ``go.mod`` of each release (see the module docstring for the table and where it
+    was read).  Raises ``ValueError`` outside 5.23 ... 5.41.
+    """
+    if not 23 <= minor <= 41:
+        raise ValueError(f"containers/image 5.{minor}: only 5.23 ... 5.41 are known")
+    return next(name for first, name in _FIRST_MINOR if minor >= first)
+
+
+def dialect_of(toml: str | Dialect) -> Dialect:
+    """The :class:`Dialect` of a short name (``"1.2"`` ... ``"1.6"``); a dialect is returned
+    as it is.  Raises ``ValueError`` for any other name."""
+    if isinstance(toml, Dialect):
+        return toml
+    found = DIALECTS.get(toml)
+    if found is None:
+        raise ValueError(f"unknown BurntSushi/toml dialect {toml!r}; known: {', '.join(DIALECTS)}")
+    return found
 
 
 class Document:
@@ -50,12 +118,15 @@ class Document:
         values: the top-level table (Go's ``map[string]any``): ``dict`` for tables, ``list``
             for inline arrays (``[]any``), :class:`TableArray` for ``[]map[string]any``,
             ``str``/``bool``/``int``/``float`` and :class:`GoTime` for the scalars.
+        toml: the dialect it was decoded with (``"1.4"`` ...): toml 1.2 and 1.3 print Go's
+            empty interface as ``interface {}`` in type errors, 1.4+ as ``any``.
     """
 
-    __slots__ = ("_info", "_lines", "values")
+    __slots__ = ("_info", "_lines", "toml", "values")
 
-    def __init__(self, values: dict[str, Any], info: Info) -> None:
+    def __init__(self, values: dict[str, Any], info: Info, toml: str = "1.4") -> None:
         self.values = values
+        self.toml = toml
         self._info = info
         self._lines: dict[str, tuple[int, bool]] | None = None
 
@@ -77,14 +148,21 @@ class Document:
                 yield go_key((*parent, last)), entry
 
 
-def decode(data: bytes | str, *, fast: bool = True) -> Document:
+def decode(data: bytes | str, *, fast: bool = True, toml: str | Dialect = "1.4") -> Document:
     """Decode a document as ``toml.Decode(string(data), &m)`` with ``m map[string]any`` does.
 
     ``fast=False`` turns the per-line fast path off (the tests check the result is the same).
+    ``toml``: the BurntSushi/toml release to decode as (a :data:`DIALECTS` name, see
+    :func:`toml_for_containers_image`).
 
     Raises:
-        TomlDecodeError: where BurntSushi/toml 1.4.0 returns a ``toml.ParseError``.
+        TomlDecodeError: where that BurntSushi/toml release returns a ``toml.ParseError``.
+        ValueError: for an unknown ``toml``.
     """
-    parser = Parser(text_of(data))
+    dialect = _DEFAULT if toml == "1.4" else dialect_of(toml)
+    parser = Parser(text_of(data, dialect), dialect)
     parser.run(fast)
-    return Document(parser.root, parser.info)
+    return Document(parser.root, parser.info, dialect.name)
+
+
+_DEFAULT: Final = DIALECTS["1.4"]

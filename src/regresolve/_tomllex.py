@@ -1,4 +1,4 @@
-"""The lexer of BurntSushi/toml 1.4.0's decoder, as scanners over the text.
+"""The lexer of BurntSushi/toml's decoder (1.4.0, and the other releases' dialects), as scanners.
 
 :class:`Lexer` reads keys, table names, comments and every kind of value but arrays and inline
 tables (which :mod:`regresolve._tomlparse` reads, since the parser does its bookkeeping between
@@ -6,7 +6,9 @@ their elements), and builds Go's errors.  Each scanner reads what Go's lexer rea
 state, including the character after a token that Go looks at before handing the token over,
 so that a character Go refuses there is refused first; regular expressions take the runs of
 ordinary characters.  Lines: an error Go raises on reading the end of the text names the line
-before (line 0 for a one-line text), one raised on reading a newline too.
+before (line 0 for a one-line text; from 1.5 on only when the text ends with a newline), one
+raised on reading a newline too.  What a release does differently is its
+:class:`~regresolve._tomlvalues.Dialect` (``self.dialect``), consulted off the common paths.
 
 :func:`text_of` is what Go does to the bytes before lexing (byte-order marks, NUL bytes) and how
 bytes that are not UTF-8 reach the lexer (as lone surrogates, refused where Go refuses them).
@@ -21,15 +23,18 @@ from regresolve._gotext import go_key, go_quote
 from regresolve._tomlvalues import (
     BOOL,
     DATETIME,
+    DIALECTS,
     DIGIT,
     FLOAT,
     HEX,
     INTEGER,
     STRING,
+    Dialect,
     Refused,
     TomlDecodeError,
     letters_end,
     strip_escaped_newlines,
+    strip_escaped_newlines_1_2,
     strip_first_newline,
     to_float,
     to_int,
@@ -69,7 +74,7 @@ _BASE_RUN: Final = {
     "x": re.compile(r"[0-9A-Fa-f_]*", re.ASCII),
 }
 _BASE_DIGITS: Final = {"b": "01", "o": "01234567", "x": "0123456789abcdefABCDEF"}
-_BASE_NAME: Final = {"b": "a binary", "o": "an octal", "x": "a hexidecimal"}  # sic
+_BASE_NAME: Final = {"b": "a binary", "o": "an octal", "x": "a hexidecimal"}  # sic, until 1.5
 
 
 def quote_rune(c: str) -> str:
@@ -87,10 +92,11 @@ class Lexer:
     """The text, where lines are, the parser state Go's errors name (context, current key,
     the last key read), and the scanners."""
 
-    __slots__ = ("anchor", "anchor_line", "bad", "ctx", "cur", "key_pos", "n", "text")
+    __slots__ = ("anchor", "anchor_line", "bad", "ctx", "cur", "dialect", "key_pos", "n", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, dialect: Dialect) -> None:
         self.text = text
+        self.dialect = dialect
         self.n = len(text)
         self.ctx: Path = ()  # the Go parser's context ...
         self.cur = ""  # ... and current key
@@ -141,7 +147,7 @@ class Lexer:
         last = self._last_key()
         if last:
             return TomlDecodeError(
-                f"toml: line {line} (last key {go_quote(last)}): {message}", line
+                f"toml: line {line} (last key {go_quote(last)}): {message}", line, last
             )
         return TomlDecodeError(f"toml: line {line}: {message}", line)
 
@@ -149,9 +155,20 @@ class Lexer:
         """A lexer error, the lexer having read up to ``pos``."""
         return self._error(message, self._line(pos))
 
-    def _lex_eof(self, message: str) -> TomlDecodeError:
-        """A lexer error on reading the end of the text: Go names the line before."""
-        return self._error(message, self._line(self.n) - 1)
+    def _lex_eof(self, message: str, *, always_before: bool = False) -> TomlDecodeError:
+        """A lexer error on reading the end of the text: Go names the line before (from 1.5
+        on, only when the text ends with a newline, unless ``always_before``: an error Go's
+        lexer raises through ``lx.error`` rather than ``lx.errorf``)."""
+        line = self._line(self.n)
+        if always_before or not self.dialect.eof_line or self.text.endswith("\n"):
+            line -= 1
+        return self._error(message, line)
+
+    def _lex_nl(self, message: str, c: str, pos: int) -> TomlDecodeError:
+        """A lexer error on ``c`` read up to ``pos``, where 1.5+ puts a newline on its line."""
+        if c == "\n" and self.dialect.newline_line:
+            return self._lex_prev(message, pos)
+        return self._lex(message, pos)
 
     def _lex_prev(self, message: str, pos: int) -> TomlDecodeError:
         """A lexer error on a newline (read up to ``pos``), placed on the line before."""
@@ -242,7 +259,7 @@ class Lexer:
             if c == "=":
                 return start, parts, p
             if c != ".":
-                raise self._lex(f"expected '.' or '=', but got {quote_rune(c)} instead", p)
+                raise self._lex_nl(f"expected '.' or '=', but got {quote_rune(c)} instead", c, p)
 
     # -- values
 
@@ -258,11 +275,17 @@ class Lexer:
                 self._check(p + 2)
                 if text.startswith('"', p + 2):
                     raw, item, end = self._ml_basic(p + 3)
+                    if not self.dialect.ml_strip_first:
+                        try:
+                            raw = strip_first_newline(strip_escaped_newlines_1_2(raw))
+                        except Refused as e:  # Go's panicf: at the key's line
+                            raise self._fail(str(e)) from None
+                    else:
+                        raw = strip_escaped_newlines(strip_first_newline(raw))
                     try:
-                        value = unescape(strip_escaped_newlines(strip_first_newline(raw)))
+                        return unescape(raw), STRING, item, end
                     except Refused as e:
                         raise self._refused(e, item) from None
-                    return value, STRING, item, end
             raw, item, end = self._basic(p + 1)
             try:
                 return unescape(raw), STRING, item, end
@@ -301,7 +324,7 @@ class Lexer:
             return self._signed(p)
         if (c.isascii() and c.isalpha()) or (not c.isascii() and letters_end(c, 0) == 1):
             return self._word(p)
-        raise self._lex(f"expected value but found {quote_rune(c)} instead", p + 1)
+        raise self._lex_nl(f"expected value but found {quote_rune(c)} instead", c, p + 1)
 
     def _word(self, p: int) -> Value:
         """``true``, ``false``, or a word Go reports as the value it did not expect."""
@@ -328,8 +351,8 @@ class Lexer:
             if kind is INTEGER:
                 return to_int(tok), INTEGER, start, end
             if kind is FLOAT:
-                return to_float(tok), FLOAT, start, end
-            return to_time(tok.rstrip(" ")), DATETIME, start, end
+                return to_float(tok, self.dialect.nan_sign), FLOAT, start, end
+            return to_time(tok.rstrip(" "), self.dialect), DATETIME, start, end
         except Refused as e:
             raise self._refused(e, start) from None
 
@@ -354,7 +377,10 @@ class Lexer:
             self._check(q)
             d = text[q : q + 1]
             if d == "" or d not in _BASE_DIGITS[c]:
-                raise self._lex(f"not {_BASE_NAME[c]} number: '{text[start:q]}{d or chr(0)}'", q)
+                name = _BASE_NAME[c]
+                if c == "x" and self.dialect.hexadecimal:
+                    name = "a hexadecimal"
+                raise self._lex(f"not {name} number: '{text[start:q]}{d or chr(0)}'", q)
             return self._token(INTEGER, start, _BASE_RUN[c].match(text, q).end())  # type: ignore[union-attr]
         return self._token(INTEGER, start, p)
 
@@ -416,15 +442,18 @@ class Lexer:
         text = self.text
         self._check(q)
         if q >= self.n:
-            raise self._lex_eof("invalid escape in string '\\\x00'")
+            raise self._lex_eof("invalid escape in string '\\\x00'", always_before=True)
         e = text[q]
         if e in 'btnfr" \t\\':
             return q + 1
-        if e not in "uU":
+        e_x = self.dialect.escapes_e_x
+        if e == "e" and e_x:
+            return q + 1
+        if e not in "uU" and (e != "x" or not e_x):
             raise self._lex(f"invalid escape in string '\\{e}'", q + 1)
-        word = "four" if e == "u" else "eight"
+        word, width = {"u": ("four", 4), "U": ("eight", 8), "x": ("two", 2)}[e]
         q += 1
-        for _ in range(4 if e == "u" else 8):
+        for _ in range(width):
             self._check(q)
             if q >= self.n:
                 raise self._lex_eof(
@@ -534,17 +563,22 @@ _NUL_TEXT: Final = (
 )
 
 
-def text_of(data: bytes | str) -> str:
+def text_of(data: bytes | str, dialect: Dialect = DIALECTS["1.4"]) -> str:
     """The text the lexer reads: a byte-order mark dropped, bytes that are not UTF-8 kept as
-    lone surrogates (U+DC80..U+DCFF, ``surrogateescape``) for the lexer to refuse in place."""
+    lone surrogates (U+DC80..U+DCFF, ``surrogateescape``) for the lexer to refuse in place.
+
+    Before toml 1.3 a UTF-8 mark is lexed as text; before 1.4 Go's lexer refuses U+FFFD as
+    an invalid byte 0xef, so it becomes the stand-in of that byte.
+    """
+    utf8_bom = dialect.utf8_bom
     if isinstance(data, str):
-        text = data[1:] if data.startswith("\ufeff") else data
+        text = data[1:] if utf8_bom and data.startswith("\ufeff") else data
         head = text[:6].encode("utf-8", "surrogatepass")[:6]
     else:
         raw = bytes(data)
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raw = raw[2:]
-        elif raw.startswith(b"\xef\xbb\xbf"):
+        elif utf8_bom and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         head = raw[:6]
         try:
@@ -553,4 +587,6 @@ def text_of(data: bytes | str) -> str:
             text = raw.decode("utf-8", "surrogateescape")
     if b"\x00" in head:
         raise TomlDecodeError(_NUL_TEXT, 1)
+    if not dialect.replacement_char_ok and "\ufffd" in text:
+        text = text.replace("\ufffd", "\udcef")
     return text

@@ -1,11 +1,11 @@
-"""The parser of BurntSushi/toml 1.4.0's decoder: tables, arrays, and Go's bookkeeping.
+"""The parser of BurntSushi/toml's decoder (1.4.0 and its dialects): tables, arrays, bookkeeping.
 
 :class:`Parser` builds the values as Go's parser holds them and keeps its bookkeeping: the
 context (the table keys go to), the implicit tables (created by ``[a.b]`` or ``a.b = 1`` for
 ``a``), and ``keyInfo``, the type and line of every key, which the parser consults (a key whose
-type is Array may be assigned again).  It updates them at the points Go does, between the
-tokens the lexer hands over, so that a document's first problem for Go is its first here.
-Arrays and inline tables are read with an explicit stack (no recursion limit).
+type is Array may be assigned again, before toml 1.6). It updates them at the points Go does,
+between the tokens the lexer hands over, so that a document's first problem for Go is its first
+here. Arrays and inline tables are read with an explicit stack (no recursion limit).
 
 The fast path: lines of the shapes registries.conf files are made of (headers with bare names,
 ``key = "string"``, booleans, one-line string arrays, comments) are taken by one regular
@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from regresolve._gotext import go_key, go_quote
 from regresolve._tomllex import NOT_TEXT, WS, WS_NL, Lexer, Path, Value, quote_rune
-from regresolve._tomlvalues import ARRAY, ARRAY_HASH, BOOL, HASH, STRING, TableArray
+from regresolve._tomlvalues import ARRAY, ARRAY_HASH, BOOL, HASH, STRING, Dialect, TableArray
 
 __all__ = ["Info", "Parser"]
 
@@ -92,8 +92,8 @@ class Parser(Lexer):
 
     __slots__ = ("implicit", "info", "root", "stop", "table")
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    def __init__(self, text: str, dialect: Dialect) -> None:
+        super().__init__(text, dialect)
         self.root: dict[str, Any] = {}
         self.info: Info = {}
         self.implicit: set[Path] = set()
@@ -117,12 +117,15 @@ class Parser(Lexer):
 
     def _set_value(self, key: str, value: Any, table: dict[str, Any] | None = None) -> None:
         """Assign in the current context.  A key that exists may be assigned again when it
-        holds an array; when it is an implicit table the new value is dropped."""
+        holds an array (toml 1.6: only when it is an implicit table); when it is an implicit
+        table the new value is dropped."""
         t = self._resolve(self.ctx) if table is None else table
         if key in t:
             path = (*self.ctx, key)
             known = self.info.get(self.ctx, {}).get(key)
             if known is not None and known[1] is ARRAY:
+                if self.dialect.arrays_once and path not in self.implicit:
+                    raise self._fail(f"Key '{go_key(path)}' has already been defined.")
                 self.implicit.discard(path)
                 t[key] = value
                 return
@@ -445,6 +448,7 @@ class Parser(Lexer):
         """An array or inline table at ``p`` (with everything nested in it)."""
         text = self.text
         n = self.n
+        inline_nl = self.dialect.inline_newlines
         stack: list[_Frame] = []
         self._open(p, False, stack)
         p += 1
@@ -487,7 +491,7 @@ class Parser(Lexer):
                         f"expected a comma (',') or array terminator (']'), but got '{c}'", p + 1
                     )
             else:
-                p = WS.match(text, p).end()  # type: ignore[union-attr]
+                p = (WS_NL if inline_nl else WS).match(text, p).end()  # type: ignore[union-attr]
                 self._check(p)
                 c = text[p : p + 1]
                 if c in ("\n", "\r"):
@@ -525,6 +529,8 @@ class Parser(Lexer):
                     p = WS.match(text, p + 1).end()  # type: ignore[union-attr]
                     self._check(p)
                     if text.startswith("}", p):
+                        if inline_nl:
+                            continue  # a trailing comma: the '}' ends the table
                         raise self._lex("trailing comma not allowed in inline tables", p)
                     want_value = True
                     continue
@@ -555,6 +561,10 @@ class Parser(Lexer):
         self._set_value(self.cur, value)
         self._set_type_line(self.cur, typ, f.key_line)
         h = f.top
+        if not self.dialect.nested_inline_keys:  # before 1.4: the key's last part only
+            h[self.cur] = value
+            self.ctx = (*f.outer_ctx, f.outer_cur)
+            return
         for part in f.parts[:-1]:
             if part not in h:
                 h[part] = {}

@@ -1,8 +1,12 @@
-"""The values of BurntSushi/toml 1.4.0's decoder: their types, and how tokens become values.
+"""The values of BurntSushi/toml's decoder: their types, how tokens become values, the dialects.
+
+:class:`Dialect` names what one BurntSushi/toml release does differently from 1.4.0 (the
+reference all other modules are written against); :data:`DIALECTS` holds the releases
+containers/image 5.23 ... 5.41 are built with.
 
 Integers and floats are checked as BurntSushi checks them (underscores, leading zeros, periods)
 and read as ``strconv`` reads them (``ParseInt(tok, 0, 64)``, ``ParseFloat``, with their range
-errors); dates and times are read as ``time.ParseInLocation`` reads BurntSushi's four layouts;
+errors); dates and times are read as ``time.ParseInLocation`` reads BurntSushi's layouts;
 basic strings lose their escapes and, in multi-line strings, their line-ending backslashes.  A
 refusal is a :class:`Refused` with Go's message; the parser adds the line and the last key.
 Also here: ``unicode.IsLetter`` of Go (for the lexer's words).
@@ -24,18 +28,21 @@ __all__ = [
     "ARRAY_HASH",
     "BOOL",
     "DATETIME",
+    "DIALECTS",
     "DIGIT",
     "FLOAT",
     "HASH",
     "HEX",
     "INTEGER",
     "STRING",
+    "Dialect",
     "GoTime",
     "Refused",
     "TableArray",
     "TomlDecodeError",
     "letters_end",
     "strip_escaped_newlines",
+    "strip_escaped_newlines_1_2",
     "strip_first_newline",
     "to_float",
     "to_int",
@@ -45,17 +52,19 @@ __all__ = [
 
 
 class TomlDecodeError(Exception):
-    """A document BurntSushi/toml 1.4.0 refuses.
+    """A document BurntSushi/toml refuses.
 
     Attributes:
         go_text: what Go's ``err.Error()`` prints, e.g. ``toml: line 3 (last key "x"): ...``.
-        line: the line of the error (``ParseError.Position.Line``; can be 0, see above).
+        line: the line of the error (``ParseError.Position.Line``; can be 0).
+        last_key: ``ParseError.LastKey`` (``""`` when the text names none).
     """
 
-    def __init__(self, go_text: str, line: int) -> None:
+    def __init__(self, go_text: str, line: int, last_key: str = "") -> None:
         super().__init__(go_text)
         self.go_text = go_text
         self.line = line
+        self.last_key = last_key
 
 
 class TableArray(list):  # type: ignore[type-arg]
@@ -86,6 +95,72 @@ class GoTime:
     nanosecond: int
     offset: int | None = None
     utc: bool = False
+
+
+@attrs.frozen(slots=True)
+class Dialect:
+    """What one BurntSushi/toml release does differently from 1.4.0.
+
+    A flag is ``True`` from the release that brought its behaviour: 1.4.0 has those up to
+    ``nan_sign`` (``datetime_error`` is its text), 1.5.0 adds three, 1.6.0 four more.
+    """
+
+    name: str  #: "1.4": the short name :func:`~regresolve._tomldecode.decode` takes
+    version: str  #: "1.4.0": the release whose sources the behaviour was read in
+    utf8_bom: bool  #: a leading UTF-8 byte-order mark is skipped (1.3+; 1.2 lexes it)
+    ml_strip_first: bool  #: multi-line basic strings: first newline, then line-end
+    #: backslashes (1.3+); 1.2 strips line-end backslashes line by line first, dropping
+    #: the CR of every CRLF on the way (:func:`strip_escaped_newlines_1_2`)
+    replacement_char_ok: bool  #: U+FFFD may be read (1.4+; before, "invalid UTF-8 byte: 0xef")
+    nested_inline_keys: bool  #: ``{a.b = 1}`` holds ``a = {b = 1}`` (1.4+; before ``b = 1``)
+    hour_full_width: bool  #: ``T7:32:00`` refused (1.4+; ``time.Parse`` reads it before)
+    datetime_error: str  #: the text for an invalid date/time, ``{}`` standing for ``%q``
+    nan_sign: bool  #: ``-nan`` keeps its sign bit (1.4+)
+    eof_line: bool  #: 1.5+: an error on reading the end of the text names the line before
+    #: only when the text ends with a newline (1.4: always)
+    newline_line: bool  #: 1.5+: a newline where a key's '=' or a value should be is placed
+    #: on the line it ends (1.4: the next line)
+    hexadecimal: bool  #: 1.5+: ``not a hexadecimal number`` (1.4: ``hexidecimal``)
+    inline_newlines: bool  #: 1.6+: newlines, and a trailing comma, inside inline tables
+    escapes_e_x: bool  #: 1.6+: the ``\\e`` and ``\\xHH`` escapes of TOML 1.1
+    times_hh_mm: bool  #: 1.6+: times without seconds (``07:32``, ``1979-05-27T07:32Z``)
+    arrays_once: bool  #: 1.6+: a key that holds (or is given) an array cannot be assigned again
+
+
+def _dialect(name: str, version: str, era: int) -> Dialect:
+    """``era``: 2, 3, 4, 5 or 6 (the minor version); each flag turns on at its release."""
+    return Dialect(
+        name=name,
+        version=version,
+        utf8_bom=era >= 3,
+        ml_strip_first=era >= 3,
+        replacement_char_ok=era >= 4,
+        nested_inline_keys=era >= 4,
+        hour_full_width=era >= 4,
+        datetime_error="invalid datetime: {}" if era >= 4 else "Invalid TOML Datetime: {}.",
+        nan_sign=era >= 4,
+        eof_line=era >= 5,
+        newline_line=era >= 5,
+        hexadecimal=era >= 5,
+        inline_newlines=era >= 6,
+        escapes_e_x=era >= 6,
+        times_hh_mm=era >= 6,
+        arrays_once=era >= 6,
+    )
+
+
+#: The BurntSushi/toml releases containers/image 5.23 ... 5.41 are built with, by short name
+#: (1.2.1, used by 5.24 and 5.25, decodes as 1.2.0: the two differ in comments only).
+DIALECTS: Final = {
+    d.name: d
+    for d in (
+        _dialect("1.2", "1.2.0", 2),
+        _dialect("1.3", "1.3.2", 3),
+        _dialect("1.4", "1.4.0", 4),
+        _dialect("1.5", "1.5.0", 5),
+        _dialect("1.6", "1.6.0", 6),
+    )
+}
 
 
 # The TOML types BurntSushi records per key (its tomlType names).
@@ -264,8 +339,9 @@ def _periods_ok(s: str) -> bool:
     return not any(s[i + 1 : i + 2] not in DIGIT for i, c in enumerate(s) if c == ".")
 
 
-def to_float(tok: str) -> float:
-    """A float token as BurntSushi checks it and ``strconv.ParseFloat`` reads it."""
+def to_float(tok: str, nan_sign: bool = True) -> float:
+    """A float token as BurntSushi checks it and ``strconv.ParseFloat`` reads it
+    (``nan_sign``: ``-nan`` has its sign bit set, :attr:`Dialect.nan_sign`)."""
     parts = [p for p in _FLOAT_SEPARATORS.split(tok) if p]
     if not all(_underscores_ok(p) for p in parts):
         raise Refused(f"Invalid float {go_quote(tok)}: underscores must be surrounded by digits")
@@ -281,7 +357,7 @@ def to_float(tok: str) -> float:
     if body in ("nan", "+nan"):
         return math.nan
     if body == "-nan":
-        return math.copysign(math.nan, -1.0)
+        return math.copysign(math.nan, -1.0) if nan_sign else math.nan
     if _GO_DECIMAL_FLOAT.fullmatch(body) is None:
         raise Refused(f"Invalid float value: {go_quote(tok)}")
     value = float(body)
@@ -291,13 +367,30 @@ def to_float(tok: str) -> float:
 
 
 _DATE_PART: Final = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
-_TIME_PART: Final = r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
-_OFFSET_DATETIME: Final = re.compile(
-    _DATE_PART + "T" + _TIME_PART + r"(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))", re.ASCII
-)
-_LOCAL_DATETIME: Final = re.compile(_DATE_PART + "T" + _TIME_PART, re.ASCII)
-_LOCAL_DATE: Final = re.compile(_DATE_PART, re.ASCII)
-_LOCAL_TIME: Final = re.compile(_TIME_PART, re.ASCII)
+_ZONE: Final = r"(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))"
+
+
+def _time_layouts(hour: str) -> tuple[re.Pattern[str], ...]:
+    """BurntSushi's layouts in its order: offset date-time, local date-time, local date, local
+    time, then (TOML 1.1) the three without seconds; ``hour``: the width ``time.Parse`` reads."""
+    clock = f"([0-9]{{{hour}}}):([0-9]{{2}})"
+    seconds = clock + r":([0-9]{2})(?:\.([0-9]+))?"
+    return tuple(
+        re.compile(layout, re.ASCII)
+        for layout in (
+            _DATE_PART + "T" + seconds + _ZONE,
+            _DATE_PART + "T" + seconds,
+            _DATE_PART,
+            seconds,
+            _DATE_PART + "T" + clock + _ZONE,
+            _DATE_PART + "T" + clock,
+            clock,
+        )
+    )
+
+
+_LAYOUTS: Final = _time_layouts("2")
+_LAYOUTS_SHORT_HOUR: Final = _time_layouts("1,2")  # toml < 1.4 keeps what time.Parse reads
 _DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -313,41 +406,62 @@ def _nanos(frac: str | None) -> int:
     return int(frac[:9].ljust(9, "0")) if frac else 0
 
 
-def to_time(tok: str) -> GoTime:
-    """Go's ``time.ParseInLocation`` with BurntSushi's four layouts, in its order.
+def _zoned(m: re.Match[str], first: int, kind_fields: tuple[int, ...]) -> GoTime | None:
+    """An offset date-time from its match; ``first``: the group of the zone's ``Z``."""
+    y, mo, d, h, mi, s, nanos = kind_fields
+    if m.group(first) is not None:
+        return GoTime("offset-datetime", y, mo, d, h, mi, s, nanos, 0, True)
+    oh, om = int(m.group(first + 2)), int(m.group(first + 3))
+    if oh > 24 or om > 60:
+        return None
+    offset = (oh * 60 + om) * 60 * (-1 if m.group(first + 1) == "-" else 1)
+    return GoTime("offset-datetime", y, mo, d, h, mi, s, nanos, offset)
 
-    ``time.Parse`` would read a one-digit hour, but BurntSushi refuses what it reads that
-    way, so every field here has its full width.  The ranges are Go's: a zone offset may
-    reach 24 hours and 60 minutes, a second 59.
+
+def to_time(tok: str, dialect: Dialect | None = None) -> GoTime:
+    """Go's ``time.ParseInLocation`` with BurntSushi's layouts, in its order.
+
+    ``time.Parse`` reads a one-digit hour; BurntSushi 1.4+ refuses what it reads that way, so
+    there every field has its full width (and ``dialect.hour_full_width`` says which).  The
+    ranges are Go's: a zone offset may reach 24 hours and 60 minutes, a second 59.  Times
+    without seconds are layouts of TOML 1.1 (``dialect.times_hh_mm``).
     """
     text = tok.replace("z", "Z").replace("t", "T").replace(" ", "T")
-    m = _OFFSET_DATETIME.fullmatch(text)
-    if m is not None:
-        y, mo, d, h, mi, s = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
-        if _date_ok(y, mo, d) and h < 24 and mi < 60 and s < 60:
-            nanos = _nanos(m.group(7))
-            if m.group(8) is not None:
-                return GoTime("offset-datetime", y, mo, d, h, mi, s, nanos, 0, True)
-            oh, om = int(m.group(10)), int(m.group(11))
-            if oh <= 24 and om <= 60:
-                offset = (oh * 60 + om) * 60 * (-1 if m.group(9) == "-" else 1)
-                return GoTime("offset-datetime", y, mo, d, h, mi, s, nanos, offset)
-    m = _LOCAL_DATETIME.fullmatch(text)
-    if m is not None:
-        y, mo, d, h, mi, s = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
-        if _date_ok(y, mo, d) and h < 24 and mi < 60 and s < 60:
-            return GoTime("local-datetime", y, mo, d, h, mi, s, _nanos(m.group(7)))
-    m = _LOCAL_DATE.fullmatch(text)
-    if m is not None:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if _date_ok(y, mo, d):
-            return GoTime("local-date", y, mo, d, 0, 0, 0, 0)
-    m = _LOCAL_TIME.fullmatch(text)
-    if m is not None:
-        h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    short = dialect is not None and not dialect.hour_full_width
+    layouts = _LAYOUTS_SHORT_HOUR if short else _LAYOUTS
+    count = 7 if dialect is not None and dialect.times_hh_mm else 4
+    for i in range(count):
+        m = layouts[i].fullmatch(text)
+        if m is None:
+            continue
+        found = _layout_time(i, m)
+        if found is not None:
+            return found
+    message = "invalid datetime: {}" if dialect is None else dialect.datetime_error
+    raise Refused(message.format(go_quote(text)))
+
+
+def _layout_time(i: int, m: re.Match[str]) -> GoTime | None:
+    """The time layout ``i`` matched, or ``None`` when a field is out of Go's range."""
+    g = m.groups()
+    if i in (2,):  # a local date
+        y, mo, d = int(g[0]), int(g[1]), int(g[2])
+        return GoTime("local-date", y, mo, d, 0, 0, 0, 0) if _date_ok(y, mo, d) else None
+    if i in (3, 6):  # a local time
+        h, mi = int(g[0]), int(g[1])
+        s = int(g[2]) if i == 3 else 0
         if h < 24 and mi < 60 and s < 60:
-            return GoTime("local-time", 0, 1, 1, h, mi, s, _nanos(m.group(4)))
-    raise Refused(f"invalid datetime: {go_quote(text)}")
+            return GoTime("local-time", 0, 1, 1, h, mi, s, _nanos(g[3]) if i == 3 else 0)
+        return None
+    y, mo, d, h, mi = (int(x) for x in g[:5])
+    with_seconds = i in (0, 1)
+    s = int(g[5]) if with_seconds else 0
+    nanos = _nanos(g[6]) if with_seconds else 0
+    if not (_date_ok(y, mo, d) and h < 24 and mi < 60 and s < 60):
+        return None
+    if i in (1, 5):
+        return GoTime("local-datetime", y, mo, d, h, mi, s, nanos)
+    return _zoned(m, 8 if with_seconds else 6, (y, mo, d, h, mi, s, nanos))
 
 
 _SIMPLE_ESCAPES: Final = {
@@ -356,6 +470,7 @@ _SIMPLE_ESCAPES: Final = {
     "n": "\n",
     "f": "\f",
     "r": "\r",
+    "e": "\x1b",  # TOML 1.1 (the lexer lets it through from toml 1.6 on)
     '"': '"',
     "\\": "\\",
 }
@@ -381,7 +496,7 @@ def unescape(raw: str) -> str:
             continue
         if e in " \t":
             raise Refused(f"invalid escape: '\\{e}'")
-        width = 4 if e == "u" else 8
+        width = 4 if e == "u" else 2 if e == "x" else 8  # x: TOML 1.1
         digits = raw[j + 2 : j + 2 + width]
         code = int(digits, 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
@@ -413,6 +528,41 @@ def strip_escaped_newlines(s: str) -> str:
             continue
         out.append(s[start:i])
         start = i = j
+
+
+def strip_escaped_newlines_1_2(s: str) -> str:
+    """BurntSushi 1.2's line-end backslashes in a multi-line basic string (before the first
+    newline is stripped).
+
+    Line by line: a line that ends (blanks and CRs aside) with an odd run of backslashes
+    loses that backslash, its trailing blanks and the next line's leading blanks, and is
+    joined to the next line; any other line loses its trailing CRs and keeps its newline,
+    but only while no line so far was joined (the flag is cleared by a line ending with an
+    even run, which keeps its CRs).  An odd run on the last line is refused
+    (:class:`Refused`; the parser places it on the key's line).
+    """
+    split = s.split("\n")
+    last = len(split) - 1
+    joined = False
+    for i in range(len(split)):
+        line = split[i].rstrip(" \t\r")
+        if not line.endswith("\\"):
+            split[i] = split[i].rstrip("\r")
+            if not joined and i != last:
+                split[i] += "\n"
+            continue
+        run = len(line) - len(line.rstrip("\\"))
+        if joined:
+            line = line.lstrip(" \t\r")
+        joined = run % 2 == 1
+        if not joined:
+            split[i] += "\n"
+            continue
+        if i == last:
+            raise Refused("invalid escape: '\\ '")
+        split[i] = line[:-1]
+        split[i + 1] = split[i + 1].lstrip(" \t\r")
+    return "".join(split)
 
 
 def strip_first_newline(s: str) -> str:
