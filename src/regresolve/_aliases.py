@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from regresolve._decode import DecodeError, decode_aliases_only, entry_of, type_message
+from regresolve._decode import (
+    DecodeError,
+    any_name_of,
+    decode_aliases_only,
+    entry_of,
+    type_message,
+)
 from regresolve._errors import ConfigProblem, InvalidConfig, InvalidReference
 from regresolve._gotext import go_quote
 from regresolve._model import Alias
@@ -106,25 +112,25 @@ def validate_aliases(
 
 
 def parse_alias_cache(
-    data: str | bytes, path: str, *, file_order: bool = True
+    data: str | bytes, path: str, *, file_order: bool = True, toml: str = "1.4"
 ) -> tuple[Alias, ...]:
     """Validate the machine-written short-name alias cache (``[aliases]`` only).
 
     ``data``: the file's bytes (or text), decoded as containers/image decodes it;
-    ``file_order`` as for :func:`validate_aliases`.
+    ``file_order`` as for :func:`validate_aliases`; ``toml``: the BurntSushi/toml dialect.
 
     Raises:
         InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
     """
     prefix = f"loading short-name aliases config file {go_quote(path)}: "
     try:
-        doc = decode_toml(data)
+        doc = decode_toml(data, toml=toml)
     except TomlDecodeError as e:
         raise InvalidConfig(prefix + e.go_text, path=path) from None
     try:
         aliases = decode_aliases_only(doc.values)
     except DecodeError as e:
-        message = prefix + type_message(e, doc.key_lines)
+        message = prefix + type_message(e, doc.key_lines, any_name=any_name_of(toml))
         raise InvalidConfig(message, path=path, entry=entry_of(e)) from None
     try:
         validated = validate_aliases(aliases, path, file_order=file_order)

@@ -30,6 +30,7 @@ from regresolve._decode import (
     RawFile,
     RawMirror,
     RawRegistry,
+    any_name_of,
     decode,
     entry_of,
     go_dump,
@@ -47,7 +48,7 @@ from regresolve._model import (
     new_registry,
 )
 from regresolve._profiles import DEFAULT_MINOR, since
-from regresolve._tomldecode import TomlDecodeError
+from regresolve._tomldecode import TomlDecodeError, toml_for_containers_image
 from regresolve._tomldecode import decode as decode_toml
 
 __all__ = ["ParsedFile", "parse_file", "parse_location"]
@@ -335,19 +336,27 @@ def _gc_paused(size: int) -> Iterator[None]:
 
 
 def parse_file(
-    data: str | bytes, path: str, *, dropin: bool, minor: int = DEFAULT_MINOR
+    data: str | bytes,
+    path: str,
+    *,
+    dropin: bool,
+    minor: int = DEFAULT_MINOR,
+    toml: str | None = None,
 ) -> ParsedFile:
     """Go ``loadConfigFile(path, forceV2=dropin)`` on a file already read.
 
     ``data`` is the file's bytes (as Go reads them: byte-order marks, NUL bytes and bytes that
     are not UTF-8 are the decoder's business) or its text.  ``minor``: the containers/image
-    release 5.``minor`` whose rules apply (docs/versions.md).
+    release 5.``minor`` whose rules apply (docs/versions.md); ``toml``: the BurntSushi/toml
+    dialect it is built with, when not the one its go.mod asks for (Debian's 5.39.2: "1.6").
 
     Raises:
         InvalidConfig: with ``go_message`` wrapped as Go's ``tryUpdatingCache`` wraps it.
     """
     with _gc_paused(len(data)):
-        return _parse_file(data, path, dropin=dropin, minor=minor)
+        return _parse_file(
+            data, path, dropin=dropin, minor=minor, toml=toml or toml_for_containers_image(minor)
+        )
 
 
 def _v1_or_v2(raw: RawFile, dropin: bool, minor: int) -> None:
@@ -382,11 +391,11 @@ def _v1_or_v2(raw: RawFile, dropin: bool, minor: int) -> None:
         _v1_to_v2(raw)
 
 
-def _parse_file(data: str | bytes, path: str, *, dropin: bool, minor: int) -> ParsedFile:
+def _parse_file(data: str | bytes, path: str, *, dropin: bool, minor: int, toml: str) -> ParsedFile:
     # From 5.40 every file's errors read "loading registries configuration".
     named_dropin = dropin and not since(minor, "configfile-discovery")
     try:
-        doc = decode_toml(data)
+        doc = decode_toml(data, toml=toml)
     except TomlDecodeError as e:
         _raise(path, named_dropin, e.go_text, None)
     try:
@@ -396,7 +405,8 @@ def _parse_file(data: str | bytes, path: str, *, dropin: bool, minor: int) -> Pa
             namespace_proxy=since(minor, "namespace-proxy"),
         )
     except DecodeError as e:
-        _raise(path, named_dropin, type_message(e, doc.key_lines), entry_of(e))
+        message = type_message(e, doc.key_lines, any_name=any_name_of(toml))
+        _raise(path, named_dropin, message, entry_of(e))
     try:
         _v1_or_v2(raw, dropin, minor)
         registries, entries = _post_process(

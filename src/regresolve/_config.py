@@ -23,6 +23,7 @@ from regresolve._model import (
     ShortNameMode,
 )
 from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
+from regresolve._tomldecode import toml_for_containers_image
 from regresolve._write import dump_registries_conf
 
 __all__ = ["RegistriesConf", "conf_to_dict", "merge", "parse_registries_conf"]
@@ -47,6 +48,8 @@ class RegistriesConf:
         files: every file that contributed, main file first, in load order.
         containers_image: the containers/image release whose rules the files were loaded
             with (``"5.34.2"`` unless another was asked for); plans follow it too.
+        toml: the BurntSushi/toml dialect the files were decoded with (``"1.4"`` for 5.34;
+            see ``regresolve._tomldecode.toml_for_containers_image``).
         source_description: 5.40+: every main file and drop-in directory searched, as
             Go's ``ConfigurationSourceDescription`` prints them (the blocked-registry
             message names them); ``""`` before 5.40.
@@ -64,6 +67,7 @@ class RegistriesConf:
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     containers_image: str = attrs.field(default=DEFAULT_VERSION, eq=False)
     source_description: str = attrs.field(default="", eq=False)
+    toml: str = attrs.field(default="1.4", eq=False)
 
     @classmethod
     def from_toml(
@@ -74,6 +78,7 @@ class RegistriesConf:
         path: str = "",
         dropin_dir: str = "",
         version: str | None = None,
+        toml: str | None = None,
     ) -> RegistriesConf:
         """Parse a main file and drop-ins given as text (no I/O).
 
@@ -81,14 +86,15 @@ class RegistriesConf:
         of their names, as containers/image walks a drop-in directory.  ``path`` and
         ``dropin_dir`` only name the files in messages (and in ``origin`` fields).
         ``version``: the containers/image release whose rules apply (``"5.23"``,
-        ``"5.39.2"``; default 5.34.2).
+        ``"5.39.2"``; default 5.34.2); ``toml``: the BurntSushi/toml dialect, when the build
+        differs from the release's go.mod (``"1.6"`` for Debian's 5.39.2).
 
         Raises:
             InvalidConfig: a file is invalid.
             InvalidProfile: ``version`` is not a release regresolve models.
         """
         return parse_registries_conf(
-            text, dropins, path=path, dropin_dir=dropin_dir, version=version
+            text, dropins, path=path, dropin_dir=dropin_dir, version=version, toml=toml
         )
 
     @property
@@ -123,6 +129,7 @@ def merge(
     dir_path: str = "",
     version: str = DEFAULT_VERSION,
     source_description: str = "",
+    toml: str | None = None,
 ) -> RegistriesConf:
     """Fold the main file (None when it does not exist) and the drop-ins, in order.
 
@@ -174,6 +181,7 @@ def merge(
         files=tuple(files),
         containers_image=version,
         source_description=source_description,
+        toml=toml or toml_for_containers_image(parse_version(version)[0]),
     )
 
 
@@ -190,18 +198,19 @@ def parse_registries_conf(
     path: str = "",
     dropin_dir: str = "",
     version: str | None = None,
+    toml: str | None = None,
 ) -> RegistriesConf:
     """Parse a main file and drop-ins given as text (``RegistriesConf.from_toml``)."""
     version = canonical_version(version) if version else DEFAULT_VERSION
     minor = parse_version(version)[0]
-    main = parse_file(text, path, dropin=False, minor=minor)
+    main = parse_file(text, path, dropin=False, minor=minor, toml=toml)
     parsed = [
-        parse_file(text_of, _join(dropin_dir, name), dropin=True, minor=minor)
+        parse_file(text_of, _join(dropin_dir, name), dropin=True, minor=minor, toml=toml)
         for name, text_of in sorted(
             (dropins or {}).items(), key=lambda kv: kv[0].encode("utf-8", "surrogatepass")
         )
     ]
-    return merge(main, parsed, path=path, dir_path=dropin_dir, version=version)
+    return merge(main, parsed, path=path, dir_path=dropin_dir, version=version, toml=toml)
 
 
 def conf_to_dict(conf: RegistriesConf) -> dict[str, Any]:

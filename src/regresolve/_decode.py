@@ -30,6 +30,7 @@ __all__ = [
     "RawFile",
     "RawMirror",
     "RawRegistry",
+    "any_name_of",
     "decode",
     "entry_of",
     "go_dump",
@@ -184,6 +185,12 @@ def _go_type(value: Any, any_name: str = "any") -> str:
     if isinstance(value, GoTime):
         return "time.Time"
     return type(value).__name__  # pragma: no cover - the decoder returns nothing else
+
+
+def any_name_of(toml: str) -> str:
+    """How Go prints the empty interface in the type errors of a BurntSushi/toml dialect:
+    ``interface {}`` up to toml 1.3 (Go < 1.18 style), ``any`` from 1.4."""
+    return "interface {}" if toml in ("1.2", "1.3") else "any"
 
 
 def type_message(

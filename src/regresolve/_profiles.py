@@ -130,6 +130,9 @@ class Profile:
         auth_file: the auth file the program passes to the library (CRI-O's
             ``global_auth_file``), or None.
         product: the product name this profile came from (``ocp-4.18``), or None.
+        toml: the BurntSushi/toml dialect the program is linked with when it is not the one
+            containers/image's go.mod asks for (a distribution build: Debian 14's podman
+            links toml 1.6 with containers/image 5.39), else None.
     """
 
     containers_image: str = DEFAULT_VERSION
@@ -137,6 +140,7 @@ class Profile:
     crio_short_name_mode: Literal["enforcing", "disabled"] | None = None
     auth_file: str | None = None
     product: str | None = None
+    toml: str | None = None
 
     @property
     def minor(self) -> int:
@@ -184,6 +188,7 @@ def profile_to_dict(profile: Profile) -> dict[str, object]:
         "short_name_mode": profile.short_name_mode,
         "auth_file": profile.auth_file,
         "product": profile.product,
+        "toml": profile.toml,
     }
 
 
@@ -222,6 +227,7 @@ class Product:
         crio_short_name_mode: as `Profile.crio_short_name_mode`.
         auth_file: as `Profile.auth_file`.
         source: where the mapping comes from.
+        toml: as `Profile.toml`.
     """
 
     name: str
@@ -230,6 +236,7 @@ class Product:
     crio_short_name_mode: Literal["enforcing", "disabled"] | None = None
     auth_file: str | None = None
     source: str = ""
+    toml: str | None = None
 
 
 _GO_MOD = "the program's go.mod at the release tag"
@@ -263,13 +270,15 @@ def _products() -> dict[str, Product]:
         ("podman-6.1", "5.41.1"),
     ):
         add(name, version, "podman", _GO_MOD)
-    for name, version in (
-        ("debian-12", "5.23.1"),
-        ("ubuntu-24.04", "5.29.2"),
-        ("debian-13", "5.34.2"),
-        ("debian-14", "5.39.2"),
+    # Debian builds link Debian's own BurntSushi/toml: 14 (forky) has 1.6.0 where the upstream
+    # go.mod of containers/image 5.39 asks for 1.5.0 (the others agree with their go.mod).
+    for name, version, toml in (
+        ("debian-12", "5.23.1", None),
+        ("ubuntu-24.04", "5.29.2", None),
+        ("debian-13", "5.34.2", None),
+        ("debian-14", "5.39.2", "1.6"),
     ):
-        add(name, version, "podman", _BUILT_USING)
+        add(name, version, "podman", _BUILT_USING, toml=toml)
     for name, version in (
         ("rhel-9.4", "5.29.5"),
         ("rhel-9.5", "5.32.2"),
@@ -279,13 +288,13 @@ def _products() -> dict[str, Product]:
         ("rhel-10.1", "5.36.2"),
     ):
         add(name, version, "podman", "the go.mod of the podman RHEL branch of that release")
-    for name, version in (
-        ("skopeo-1.9", "5.23.1"),
-        ("skopeo-1.13", "5.29.2"),
-        ("skopeo-1.18", "5.34.2"),
-        ("skopeo-1.22", "5.39.2"),
+    for name, version, toml in (
+        ("skopeo-1.9", "5.23.1", None),
+        ("skopeo-1.13", "5.29.2", None),
+        ("skopeo-1.18", "5.34.2", None),
+        ("skopeo-1.22", "5.39.2", "1.6"),
     ):
-        add(name, version, "skopeo", _BUILT_USING)
+        add(name, version, "skopeo", _BUILT_USING, toml=toml)
     crio = {
         25: "5.23.1",
         26: "5.24.2",
@@ -339,4 +348,5 @@ def product_profile(name: str) -> Profile:
         product.crio_short_name_mode,
         product.auth_file,
         product.name,
+        product.toml,
     )

@@ -43,8 +43,9 @@ from regresolve import (
     PlanError,
     Resolver,
 )
-from support.oracle_eras import ERA_VERSIONS
+from support.oracle_eras import ERA_TOML, ERA_VERSIONS
 from support.plan_compare import go_plan, our_alias, our_local, our_short_name
+from support.pycompat import strict_zip
 from support.strategies_eras import ALIAS_QUERIES, EraCase, at_least
 from support.strategies_plan import ALIAS_CACHE
 
@@ -332,6 +333,9 @@ def era_mismatches(
     kwargs = probe.case.load_kwargs(root)
     if version is not None:
         kwargs["version"] = ERA_VERSIONS[era] if version == "exact" else version
+    toml = ERA_TOML.get(era)
+    if toml is not None:
+        kwargs["toml"] = toml
     try:
         conf = regresolve.load_config(**kwargs)
     except InvalidConfig as e:
@@ -349,7 +353,9 @@ def era_mismatches(
     user: tuple[Alias, ...] | InvalidConfig = ()
     if probe.cache is not None:
         try:
-            user = regresolve.load_alias_cache(r + ALIAS_CACHE)
+            user = regresolve.load_alias_cache(
+                r + ALIAS_CACHE, version=kwargs.get("version"), toml=toml
+            )
         except InvalidConfig as e:
             user = e
     resolver = Resolver(conf, cache_size=0, user_aliases=user)
@@ -367,15 +373,15 @@ def _compare_answers(  # noqa: PLR0917 - one comparison
     strip: Strip,
     miss: list[Mismatch],
 ) -> None:
-    for text, go in zip(probe.refs, answer["plans"], strict=True):
+    for text, go in strict_zip(probe.refs, answer["plans"]):
         ours_plan = plan_json(resolver, text, era, strip)
         if ours_plan != go_plan_json(go):
             miss.append(Mismatch("plan", text, ours_plan, go_plan_json(go)))
-    for name, go in zip(probe.names, answer["short_names"], strict=True):
+    for name, go in strict_zip(probe.names, answer["short_names"]):
         ours_sn = our_short_name(resolver, name, probe.mode, strip)
         if ours_sn != go:
             miss.append(Mismatch("short_name", name, ours_sn, go))
-    for name, go in zip(probe.names, answer["local_names"], strict=True):
+    for name, go in strict_zip(probe.names, answer["local_names"]):
         ours_local = our_local(resolver, name, strip)
         if ours_local != go:
             miss.append(Mismatch("local", name, ours_local, go))
@@ -388,7 +394,7 @@ def _compare_answers(  # noqa: PLR0917 - one comparison
             and era_errors_match(ours_alias["error"], go["error"], era)
         ):
             miss.append(Mismatch("alias", name, ours_alias, go))
-    for text, go in zip(probe.find_refs, answer["find"], strict=True):
+    for text, go in strict_zip(probe.find_refs, answer["find"]):
         reg = resolver.find_registry(text)
         ours_reg = None if reg is None else registry_json(reg, era)
         if ours_reg != go_registry(go["registry"]):

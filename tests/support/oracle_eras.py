@@ -32,6 +32,7 @@ from support.oracle import Oracle
 __all__ = [
     "CONTROL_ERA",
     "ERAS",
+    "ERA_TOML",
     "ERA_VERSIONS",
     "EraOracle",
     "era_oracle",
@@ -45,6 +46,10 @@ ERAS: tuple[str, ...] = ("5.23", "5.26", "5.39", "5.41")
 #: that the two oracles can be checked against each other.
 CONTROL_ERA = "5.34"
 #: The exact containers/image version (its ``version.Version``) each era binary is built from.
+#: The BurntSushi/toml dialect each era binary is linked with, where it is not the one the
+#: upstream go.mod of that containers/image asks for (Debian forky links toml 1.6.0 with
+#: containers/image 5.39.2, whose go.mod asks for 1.5.0): regresolve's ``toml=`` argument.
+ERA_TOML: dict[str, str] = {"5.39": "1.6"}
 ERA_VERSIONS: dict[str, str] = {
     "5.23": "5.23.1",
     "5.26": "5.26.1",

@@ -38,6 +38,7 @@ from regresolve._files._io import (
 from regresolve._gotext import go_quote
 from regresolve._model import Alias
 from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
+from regresolve._tomldecode import toml_for_containers_image
 
 __all__ = [
     "ConfigFiles",
@@ -306,6 +307,7 @@ def load_config(
     env: Mapping[str, str] | None = None,
     root: PathArg | None = None,
     version: str | None = None,
+    toml: str | None = None,
 ) -> RegistriesConf:
     """Load registries.conf and its drop-ins the way podman 5.4 (containers/image 5.34.2) does,
     or as another containers/image release does (``version``).
@@ -325,6 +327,8 @@ def load_config(
         version: the containers/image release whose rules apply, 5.23 to 5.41 (``"5.23"``,
             ``"5.39.2"``); default 5.34.2.  From 5.40 the files are found as
             containers-config(5) says (:mod:`regresolve._configfile`).
+        toml: the BurntSushi/toml dialect (``"1.2"`` ... ``"1.6"``) when the build differs
+            from the one the release's go.mod asks for (Debian's 5.39.2 links 1.6, not 1.5).
 
     Raises:
         InvalidConfig: any file is unreadable or invalid; ``go_message`` is Go's full text.
@@ -332,8 +336,9 @@ def load_config(
     """
     version = canonical_version(version) if version else DEFAULT_VERSION
     minor = parse_version(version)[0]
+    toml = toml or toml_for_containers_image(minor)
     if since(minor, "configfile-discovery"):
-        return _load_configfile(path, dropin_dirs, home, env, root, version, minor)
+        return _load_configfile(path, dropin_dirs, home, env, root, version, minor, toml)
     paths = config_paths(path, dropin_dirs=dropin_dirs, home=home, env=env, root=root)
     main: ParsedFile | None
     try:
@@ -347,7 +352,7 @@ def load_config(
                 path=paths.config_path,
             ) from None
     else:
-        main = parse_file(data, paths.config_path, dropin=False, minor=minor)
+        main = parse_file(data, paths.config_path, dropin=False, minor=minor, toml=toml)
 
     dropins: list[ParsedFile] = []
     files: list[str] = []
@@ -363,9 +368,14 @@ def load_config(
             raise InvalidConfig(
                 f"loading drop-in registries configuration {go_quote(f)}: {e.message}", path=f
             ) from None
-        dropins.append(parse_file(data, f, dropin=True, minor=minor))
+        dropins.append(parse_file(data, f, dropin=True, minor=minor, toml=toml))
     return merge(
-        main, dropins, path=paths.config_path, dir_path=paths.config_dir_path, version=version
+        main,
+        dropins,
+        path=paths.config_path,
+        dir_path=paths.config_dir_path,
+        version=version,
+        toml=toml,
     )
 
 
@@ -424,6 +434,7 @@ def _load_configfile(  # noqa: PLR0917 - load_config's arguments, passed on
     root: PathArg | None,
     version: str,
     minor: int,
+    toml: str,
 ) -> RegistriesConf:
     """5.40+: the first existing main file, the drop-ins, the override file, merged in order.
 
@@ -434,7 +445,7 @@ def _load_configfile(  # noqa: PLR0917 - load_config's arguments, passed on
     parsed: list[ParsedFile] = []
 
     def take(f: str, data: bytes, *, main: bool) -> None:
-        parsed.append(parse_file(data, f, dropin=not main, minor=minor))
+        parsed.append(parse_file(data, f, dropin=not main, minor=minor, toml=toml))
 
     def fail(f: str, e: _FileError) -> NoReturn:
         if not e.opened:
@@ -479,6 +490,7 @@ def _load_configfile(  # noqa: PLR0917 - load_config's arguments, passed on
         dir_path=paths.config_dir_path,
         version=version,
         source_description=paths.description,
+        toml=toml,
     )
 
 
@@ -513,11 +525,13 @@ def load_alias_cache(
     env: Mapping[str, str] | None = None,
     euid: int | None = None,
     version: str | None = None,
+    toml: str | None = None,
 ) -> tuple[Alias, ...]:
     """Read and validate the user alias cache; a missing file means no aliases.
 
     Unlike Go this creates nothing (Go makes the parent directory and a ``.lock`` file).
-    ``version``: the containers/image release (it decides how several errors are joined).
+    ``version``: the containers/image release (it decides how several errors are joined and
+    the TOML dialect); ``toml``: the dialect when the build differs (see :func:`load_config`).
 
     Raises:
         InvalidConfig: ``loading short-name aliases config file "<path>": ...``.
@@ -532,4 +546,9 @@ def load_alias_cache(
             f"loading short-name aliases config file {go_quote(p)}: {e.message}", path=p
         ) from None
     minor = parse_version(version)[0] if version else parse_version(DEFAULT_VERSION)[0]
-    return parse_alias_cache(data, p, file_order=since(minor, "alias-errors-in-file-order"))
+    return parse_alias_cache(
+        data,
+        p,
+        file_order=since(minor, "alias-errors-in-file-order"),
+        toml=toml or toml_for_containers_image(minor),
+    )
