@@ -18,10 +18,8 @@ Go's order is random.  Everything else is deterministic in Go and reproduced byt
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import re
-from collections.abc import Iterator
 from typing import Final, NoReturn
 
 from regresolve._aliases import validate_aliases
@@ -317,24 +315,6 @@ def _raise(path: str, dropin: bool, message: str, entry: str | None) -> NoReturn
     raise InvalidConfig(f"loading {what} {go_quote(path)}: {message}", path=path, entry=entry)
 
 
-@contextlib.contextmanager
-def _gc_paused(size: int) -> Iterator[None]:
-    """Pause the cyclic GC while a large file is turned into objects.
-
-    A 100,000-entry file allocates millions of acyclic containers; the collector's passes
-    over the growing heap cost as much as the parsing itself.  Nothing created here forms
-    a cycle, so pausing loses nothing; the previous state is restored.
-    """
-    if size < 65536 or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def parse_file(
     data: str | bytes,
     path: str,
@@ -353,10 +333,17 @@ def parse_file(
     Raises:
         InvalidConfig: with ``go_message`` wrapped as Go's ``tryUpdatingCache`` wraps it.
     """
-    with _gc_paused(len(data)):
-        return _parse_file(
-            data, path, dropin=dropin, minor=minor, toml=toml or toml_for_containers_image(minor)
-        )
+    dialect = toml or toml_for_containers_image(minor)
+    # A large file allocates millions of acyclic containers; the cyclic GC's passes over the
+    # growing heap would cost as much as the parsing, and nothing made here forms a cycle, so
+    # the collector is paused meanwhile (and the previous state restored).
+    if len(data) < 65536 or not gc.isenabled():
+        return _parse_file(data, path, dropin=dropin, minor=minor, toml=dialect)
+    gc.disable()
+    try:
+        return _parse_file(data, path, dropin=dropin, minor=minor, toml=dialect)
+    finally:
+        gc.enable()
 
 
 def _v1_or_v2(raw: RawFile, dropin: bool, minor: int) -> None:
