@@ -129,7 +129,7 @@ def compare(
             f"the generated registries.conf does not load: {answer['config_error']}"
         )
     contexts = python_contexts(case, tree)
-    for ctx, plan in zip(contexts, answer["plans"]):  # noqa: B905 - lengths asserted
+    for ctx, plan in zip(contexts, answer["plans"]):  # the lengths are asserted
         where = f"ref {plan['input']!r}"
         if plan["error"] is not None:
             assert ctx.plan.failure is not None, (where, plan["error"])
@@ -160,7 +160,7 @@ def compare(
         assert [s.reference for s in ctx.sources] == [s["reference"] for s in plan["sources"]], (
             where
         )
-        for ours, go in zip(ctx.sources, plan["sources"]):  # noqa: B905 - lengths asserted
+        for ours, go in zip(ctx.sources, plan["sources"]):  # the lengths are asserted
             w = f"{where} source {go['reference']!r}"
             _compare_source(case, tree, ours, go, w)
             counts["credentials"] += 1
