@@ -64,12 +64,26 @@ CASES: dict[str, tuple[str, list[tuple[str, str | None, int | None]]]] = {
 }
 
 
+def hermetic(tmp_path: Path) -> list[str]:
+    """No file of this host in the pull-context warnings: an empty machine as --root."""
+    return ["--root", str(tmp_path / "empty-machine")]
+
+
 def _check(tmp_path: Path, text: str, *extra: str) -> tuple[int, dict[str, Any]]:
     conf = tmp_path / "registries.conf"
     conf.write_text(text, encoding="utf-8")
     out = io.StringIO()
     code = main(
-        ["check", "--config", str(conf), "--config-dir", str(tmp_path / "none"), "--json", *extra],
+        [
+            "check",
+            "--config",
+            str(conf),
+            "--config-dir",
+            str(tmp_path / "none"),
+            "--json",
+            *hermetic(tmp_path),
+            *extra,
+        ],
         out=out,
     )
     return code, json.loads(out.getvalue())
@@ -172,7 +186,7 @@ def test_dropin_override_is_a_warning_and_strict_fails(tmp_path: Path) -> None:
     d = tmp_path / "d"
     d.mkdir()
     (d / "50-quay.conf").write_text('[[registry]]\nlocation = "quay.io"\ninsecure = true\n')
-    argv = ["check", "--config", str(conf), "--config-dir", str(d), "--json"]
+    argv = ["check", "--config", str(conf), "--config-dir", str(d), "--json", *hermetic(tmp_path)]
     out = io.StringIO()
     assert main(argv, out=out) == 0
     (warning,) = json.loads(out.getvalue())["warnings"]

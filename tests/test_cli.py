@@ -52,8 +52,14 @@ def example(*argv: str) -> list[str]:
 
 
 def resolve_json(*argv: str) -> tuple[int, list[dict[str, Any]]]:
+    """The image objects of ``resolve --json``, without their pull ``context`` (whose own
+    tests are in ``test_cli_context.py``)."""
     code, text = run(*example("resolve", "--json", *argv))
-    return code, [json.loads(line) for line in text.splitlines()]
+    objs = [json.loads(line) for line in text.splitlines()]
+    for obj in objs:
+        assert "context" in obj
+        del obj["context"]
+    return code, objs
 
 
 # -- resolve ------------------------------------------------------------------------------------

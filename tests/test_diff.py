@@ -23,6 +23,7 @@ import regresolve
 from regresolve import InvalidConfig, Mirror, RegistriesConf, Resolver
 from regresolve.diff import CHANGE_KINDS, diff_images
 from support.oracle_size import examples, is_ci_size
+from support.pycompat import strict_zip
 from support.strategies_plan import plan_cases, references
 
 SYSTEM_CONF = "/etc/containers/registries.conf"
@@ -226,7 +227,7 @@ def test_diff_reports_exactly_the_images_go_plans_differently(
         after_profile=regresolve.product_profile("skopeo-1.18"),
     )
     ours = {d.image for d in report.changed}
-    theirs = {r for r, b, a in zip(refs, go_before, go_after, strict=True) if b != a}
+    theirs = {r for r, b, a in strict_zip(refs, go_before, go_after) if b != a}
     assert ours == theirs
     PAIRS["pairs"] += len(set(refs))
     PAIRS["changed"] += len(theirs)

@@ -2,20 +2,25 @@
 
 The commands run on the repository's examples and on inputs chosen to reach every branch of
 the output: short names (with and without candidates, enforcing without a terminal), errors,
-blocked and insecure sources, skipped mirrors, warnings, problems, diffs, OpenShift node plans.
+blocked and insecure sources, skipped mirrors, warnings, problems, diffs, OpenShift node plans,
+and the pull context of ``resolve``, ``explain``, ``check`` and ``review`` on a whole machine
+(credentials from files and helpers, certificates, registries.d, policy.json).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import jsonschema
 import pytest
 
 from regresolve._cli import main
+from support.cli_machine import cli_args, cli_env, write_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "schema" / "output.schema.json").read_text())
@@ -154,3 +159,84 @@ def test_review(extra: list[str]) -> None:
     assert docs
     for doc in docs:
         _validate(doc)
+
+
+# -- the pull context (support/cli_machine.py: credentials, certificates, registries.d) -------
+
+MACHINE_IMAGES = [
+    "example.com/app:1",
+    "quay.io/a/b:1",
+    "docker.io/library/nginx",
+    "helped.example.com/a",
+    "broken.example.com/a",
+    "mirror.example.com:5000/app",
+    "nginx",
+    "NOT/valid",
+]
+
+
+def _machine_documents(tree: Path, argv: list[str]) -> list[Any]:
+    with mock.patch.dict(os.environ, cli_env(tree), clear=True):
+        return _documents(argv)
+
+
+@pytest.mark.parametrize(
+    "extra", [[], ["--creds", "x", "--tls-verify=false"], ["--as", "ocp-4.18"]]
+)
+def test_resolve_with_context(tmp_path: Path, extra: list[str]) -> None:
+    write_machine(tmp_path)
+    docs = _machine_documents(
+        tmp_path, ["resolve", "--json", *cli_args(tmp_path), *extra, *MACHINE_IMAGES]
+    )
+    assert len(docs) == len(MACHINE_IMAGES)
+    kinds: set[str] = set()
+    for doc in docs:
+        _validate(doc)
+        kinds.update(s["credentials"]["kind"] for s in doc["context"]["sources"])
+    if "ocp-4.18" in extra:
+        # CRI-O's global_auth_file (missing here) replaces every other auth file.
+        assert kinds == {"none"}
+    else:
+        assert {"auth-file", "none"} <= kinds
+
+
+@pytest.mark.parametrize("image", MACHINE_IMAGES)
+def test_explain_with_context(tmp_path: Path, image: str) -> None:
+    write_machine(tmp_path)
+    (doc,) = _machine_documents(tmp_path, ["explain", "--json", *cli_args(tmp_path), image])
+    _validate(doc)
+    assert doc["context"] is not None
+
+
+def test_context_when_registries_d_does_not_load(tmp_path: Path) -> None:
+    write_machine(tmp_path)
+    (tmp_path / "etc/containers/registries.d/bad.yaml").write_text("default-docker: [\n")
+    (doc,) = _machine_documents(tmp_path, ["explain", "--json", *cli_args(tmp_path), "quay.io/a:1"])
+    _validate(doc)
+    assert doc["context"]["error"].startswith("parsing ")
+
+
+def test_check_with_host_warnings(tmp_path: Path) -> None:
+    write_machine(tmp_path, malformed_auth=True)
+    (doc,) = _machine_documents(tmp_path, ["check", "--json", *cli_args(tmp_path)])
+    _validate(doc)
+    assert {w["kind"] for w in doc["warnings"]} >= {"auth-file-error", "unused-cert-dir"}
+
+
+def test_review_with_context(tmp_path: Path) -> None:
+    write_machine(tmp_path)
+    manifest = tmp_path / "pods.json"
+    containers = [{"name": f"c{i}", "image": image} for i, image in enumerate(MACHINE_IMAGES)]
+    manifest.write_text(
+        json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                    "spec": {"containers": containers, "imagePullSecrets": [{"name": "s"}]}})
+    )  # fmt: skip
+    out = io.StringIO()
+    with mock.patch.dict(os.environ, cli_env(tmp_path), clear=True):
+        main(["review", "--json", "--pull-context", *cli_args(tmp_path), "-f", str(manifest)],
+             out=out)  # fmt: skip
+    docs = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(docs) == len(MACHINE_IMAGES)
+    for doc in docs:
+        _validate(doc)
+    assert sum(1 for d in docs if d.get("context")) >= len(MACHINE_IMAGES) - 1

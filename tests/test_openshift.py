@@ -57,7 +57,7 @@ items:
   spec:
     imageDigestMirrors: []
 - apiVersion: v1
-  kind: ConfigMap
+  kind: Deployment
   metadata: {name: other}
 ---
 apiVersion: operator.openshift.io/v1alpha1
@@ -77,7 +77,7 @@ def test_reads_lists_and_multiple_documents() -> None:
         MirrorRule("quay.io/ns", ("mirror.example.com/ns",), "NeverContactSource"),
     )
     assert objs.icsp[0].rules == (MirrorRule("registry.example.com", ("mirror.example.com",)),)
-    assert objs.ignored == ("ConfigMap/other",)
+    assert objs.ignored == ("Deployment/other",)
 
 
 def test_reads_json_without_yaml() -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from regresolve._cli import main
 from regresolve._profiles import product_profile
 from regresolve.diff import diff_images
-from regresolve.openshift import load_objects, render
+from regresolve.openshift import ClusterImageObjects, load_objects, render
 from regresolve.openshift._migrate import idms_manifest, migrate_icsps
 from regresolve.openshift._objects import objects_from_data
 from regresolve.openshift._plan import node_policy, node_resolver
@@ -31,7 +32,7 @@ IMAGES = [
 RELEASE = "quay.io/openshift-release-dev/ocp-release@sha256:" + "0123456789abcdef" * 4
 
 
-def _diff(before, after):  # type: ignore[no-untyped-def]
+def _diff(before: ClusterImageObjects, after: ClusterImageObjects) -> Any:
     sides = []
     for objects in (before, after):
         files = render(objects, release_image=RELEASE)

@@ -35,7 +35,8 @@ from regresolve.openshift._registries import (
     edit_registries_config,
     encode_conf,
 )
-from regresolve.openshift._render import _pull_source_names, _update_registries_config
+from regresolve.openshift._render import _pull_source_names, update_registries_config
+from support.pycompat import strict_zip
 
 pytestmark = pytest.mark.oracle
 
@@ -104,7 +105,7 @@ def _payload_sources_agree(text: str, refs: list[str], plans: list[dict[str, Any
     """The MCO's payload check plans with its own FindRegistry/PullSourcesFromReference
     (``_pull_source_names``); it must name the same sources as Go."""
     conf = decode_conf(text)
-    for ref, go in zip(refs, plans, strict=True):
+    for ref, go in strict_zip(refs, plans):
         if go["error"] is not None or go["registry"] is None:
             continue  # no entry: Go's MCO code would dereference nil (see compat.md)
         parsed = regresolve.parse_reference(ref)
@@ -130,7 +131,7 @@ def _agree(oracle: Any, files: dict[str, str], refs: list[str]) -> int:
         answer["config"]["unqualified_search_registries"] or []
     )
     resolver = regresolve.Resolver(conf)
-    for ref, go in zip(refs, answer["plans"], strict=True):
+    for ref, go in strict_zip(refs, answer["plans"]):
         assert _plan_dict(resolver, ref) == _go_plan(go), ref
     return len(refs)
 
@@ -182,7 +183,7 @@ def test_upstream_rendered_configs_load_in_go(oracle: Any, case: dict[str, Any])
         )
         text = encode_conf(conf)
     else:
-        text = _update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, objects)
+        text = update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, objects)
     scopes = [r.get("location") or r.get("prefix") for r in _flat(case["want"] or [])]
     refs = [*_refs_for([s for s in scopes if s]), "docker.io/library/busybox:1"]
     assert _agree(oracle, {CONF: text}, refs) == len(refs)
@@ -192,7 +193,7 @@ def test_q3_mco_refuses_what_runtime_utils_renders() -> None:
     """Q3: the runtime-utils case "mirrorSourcePolicy" is refused by the MCO (V3)."""
     case = next(c for c in EDIT if c["name"] == "mirrorSourcePolicy")
     with pytest.raises(InvalidOpenShiftObject, match="conflicting mirrorSourcePolicy"):
-        _update_registries_config(MCO_BASE_REGISTRIES_CONF, [], [], _objs(case))
+        update_registries_config(MCO_BASE_REGISTRIES_CONF, [], [], _objs(case))
 
 
 def _flat(items: list[Any]) -> list[dict[str, Any]]:

@@ -34,7 +34,7 @@ from regresolve.openshift._registries import (
     mirrors_adjusted_for_nested_scope,
 )
 from regresolve.openshift._render import (
-    _update_registries_config,
+    update_registries_config,
     valid_blocked_and_allowed,
     validate_registries_conf_scopes,
 )
@@ -229,7 +229,7 @@ def test_edit_registries_config(case: dict[str, Any]) -> None:
             conf, insecure, blocked, digest, [r for o in objects.itms for r in o.rules]
         )
     else:
-        text = _update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, objects)
+        text = update_registries_config(MCO_BASE_REGISTRIES_CONF, insecure, blocked, objects)
         conf = decode_conf(text)
     assert conf == want
 

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from support.pycompat import strict_zip
+
 ROOT = Path(__file__).resolve().parent.parent
 SEMANTICS = ROOT / "docs" / "semantics.md"
 SCANNED = ("src", "tests", "docs", "benchmarks", "examples", "README.md", "DEVELOPING.md")
@@ -37,9 +39,12 @@ FAMILIES = ("REF", "CONF", "MATCH", "RW", "PULL", "LOAD", "SN", "V1")
 _DASH = "[-\u2011]"  # the spec's text also uses U+2011 (non-breaking hyphen)
 _NUMBER = r"\d+(?:\.\d+)?"
 #: ``R-FAMILY``, ``R-FAMILY-*``, ``R-FAMILY-N``, ``-N.M``, ``-N..M``, ``-N/M/K``.
+#: The part after the family is atomic (``(?>...)``, written as a lookahead and a
+#: back-reference for Python < 3.11): ``R-REF-1x`` cites ``R-REF``, never ``R-REF-1``.
 R_CITATION = re.compile(
     rf"(?<![\w\-\u2011])R{_DASH}(?P<family>{'|'.join(FAMILIES)})"
-    rf"(?>{_DASH}(?:(?P<star>\*)|(?P<numbers>{_NUMBER}(?:(?:\.\.|/){_NUMBER})*+)))?"
+    rf"(?:(?=(?P<rest>{_DASH}(?:(?P<star>\*)|(?P<numbers>{_NUMBER}(?:(?:\.\.|/){_NUMBER})*))))"
+    r"(?P=rest))?"
     r"(?![\w])"
 )
 #: The OpenShift rules: ``V1``...``V7``, ``M1``-``M5``, ``E1``-``E7``, ``Q1``-``Q4``,
@@ -75,7 +80,7 @@ def _expand_numbers(numbers: str) -> list[str]:
     """``6..9`` -> 6 7 8 9; ``1/2/9`` -> 1 2 9; ``6.5`` -> 6.5 (ranges of whole numbers)."""
     parts = re.split(r"(\.\.|/)", numbers)
     out = [parts[0]]
-    for sep, value in zip(parts[1::2], parts[2::2], strict=True):
+    for sep, value in strict_zip(parts[1::2], parts[2::2]):
         prev = out[-1]
         if sep == ".." and prev.isdigit() and value.isdigit() and int(prev) < int(value):
             out.extend(str(n) for n in range(int(prev) + 1, int(value) + 1))

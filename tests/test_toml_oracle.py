@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 import regresolve
 from regresolve._tomldecode import TomlDecodeError, decode
 from support.oracle_size import examples, is_ci_size
+from support.pycompat import strict_zip
 from support.strategies_config import conf_json, oracle_conf_json
 from support.strategies_toml import (
     ISSUE_CLASSES,
@@ -55,7 +56,7 @@ COUNT = {"documents": 0, "refused": 0}
 def check_batch(oracle: Any, documents: list[bytes]) -> None:
     answers = oracle.toml_batch(documents)
     assert len(answers) == len(documents)
-    for data, answer in zip(documents, answers, strict=True):
+    for data, answer in strict_zip(documents, answers):
         compare(data, answer)
         COUNT["documents"] += 1
         COUNT["refused"] += answer["error"] is not None

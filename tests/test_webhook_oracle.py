@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 import regresolve
 from regresolve import webhook
 from support.oracle import Oracle
+from support.pycompat import strict_zip
 from support.strategies_config import QUALIFIED, ConfigCase, config_cases
 
 pytestmark = pytest.mark.oracle
@@ -79,7 +80,7 @@ def test_verdicts_equal_oracle_plans(
     resolver = regresolve.Resolver(regresolve.load_config(**case.load_kwargs(root)))
     r = str(root)
 
-    for ref, plan in zip(QUALIFIED, answer["plans"], strict=True):
+    for ref, plan in strict_zip(QUALIFIED, answer["plans"]):
         response = webhook.review(review_of([ref]), resolver, mutate="pin")["response"]
         usable = [s for s in plan["sources"] if s["blocked_error"] is None]
         if plan["error"] is not None:

@@ -2,8 +2,11 @@
 
 Problems are what containers/image refuses (each file validated on its own, as podman does
 before merging, so one broken drop-in does not hide the next one's problems).  Warnings are
-valid files that probably do not do what was meant (`_lint`).  The report names
-the files read, in order, and the files skipped and why.
+valid files that probably do not do what was meant (`_lint`), and, when the configuration is
+the host's (no FILE given), what fails silently in the rest of the pull context: credentials,
+certificate directories, registries.d and auth files (`_lint_host`, read through
+``load_host`` with the pull-context options).  The report names the files read, in order, and
+the files skipped and why.
 
 Exit status: 0 valid (warnings allowed), 1 warnings with ``--strict``, 2 problems.
 """
@@ -13,14 +16,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from regresolve._cliconf import alias_cache_file, files_from_args, home_of, load_from_args
+from regresolve._cliconf import (
+    alias_cache_file,
+    files_from_args,
+    home_of,
+    host_from_args,
+    load_from_args,
+)
 from regresolve._config import RegistriesConf
 from regresolve._errors import InvalidConfig
 from regresolve._files import dropin_files, load_alias_cache, load_config, read_text
 from regresolve._lint import Finding, lint, lint_text
+from regresolve._lint_host import lint_host
+from regresolve._resolve import Resolver
+from regresolve._sigstore import MissingDependency
 from regresolve._toml import TomlSyntaxError, loads_with_lines
 from regresolve.imageplan import SCHEMA_VERSION
 
@@ -135,6 +148,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             )
     if not report.problems:
         report.warnings.extend(lint(report.loaded, merged))
+        if merged is not None:
+            report.warnings.extend(_host_findings(args, merged))
     code = EXIT_OK
     if report.problems:
         code = EXIT_PROBLEMS
@@ -145,6 +160,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     else:
         _write_text(report, skipped, out)
     return code
+
+
+def _host_findings(args: argparse.Namespace, merged: RegistriesConf) -> list[Finding]:
+    """The pull-context warnings (none when registries.d needs PyYAML, said on stderr)."""
+    try:
+        host = host_from_args(args, resolver=Resolver(merged))
+    except MissingDependency as err:
+        sys.stderr.write(f"regresolve: pull context not checked: {err}\n")
+        return []
+    return lint_host(host, merged)
 
 
 def _to_dict(report: _Report, skipped: list[tuple[str, str]], code: int) -> dict[str, Any]:

@@ -16,6 +16,13 @@ file, ``--config-dir DIR`` (repeatable) replaces the drop-in directories, ``--ho
 for ``$HOME`` and ``--root DIR`` for a filesystem mounted elsewhere (a node's ``/`` at ``/host``).
 A machine without any file gets the empty configuration, as podman does.
 
+The pull context (``_cliconf.add_host_options``: ``--authfile``, ``--cert-dir``,
+``--registries-d``, ``--policy``, ``--creds``, ``--tls-verify``, ``--uid``) is read through
+``load_host`` with the same ``--root``/``--home`` and program: ``explain`` tells it source by
+source (``_contexttext``), ``resolve --json`` and ``explain --json`` add a ``context`` object,
+``check`` warns about what fails silently in it (``_lint_host``).  It never changes the exit
+status.
+
 Short names (``nginx``, ``team/tool:1``) are resolved the way podman resolves them before it
 pulls: an alias, else every unqualified-search registry in order, with the short-name mode
 applied as podman applies it without a terminal (regresolve never prompts).  Each candidate
@@ -40,16 +47,22 @@ from regresolve._cliconf import (
     alias_cache_file,
     config_parent,
     files_from_args,
+    host_from_args,
     load_from_args,
     profile_from_args,
+    pull_options,
     resolver_from_args,
 )
 from regresolve._config import RegistriesConf
+from regresolve._contexttext import describe_context
 from regresolve._diffcmd import register as register_diff
 from regresolve._errors import InvalidConfig, InvalidProfile, RegresolveError
+from regresolve._gotext import is_go_printable
+from regresolve._host import Host, pull_context_to_dict
 from regresolve._model import SHORT_NAME_MODES
 from regresolve._profiles import Profile, profile_to_dict
 from regresolve._reference import parse_raw
+from regresolve._sigstore import MissingDependency
 from regresolve.imageplan import SCHEMA_VERSION, ImagePlan, image_plan_to_dict, plan_image
 from regresolve.webhook import _commands as webhook_commands
 
@@ -102,12 +115,34 @@ def _cmd_resolve(args: argparse.Namespace, out: TextIO) -> int:
         for ref in _references(args.ref)
     ]
     if args.json:
+        host = _host(args, resolver)
         for image in plans:
-            out.write(json.dumps(image_plan_to_dict(image), ensure_ascii=False) + "\n")
+            doc = image_plan_to_dict(image)
+            doc["context"] = _context_dict(host, image, args)
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:
         for image in plans:
             _write_resolve_text(image, out)
     return EXIT_UNPLANNABLE if any(p.failed or p.all_blocked for p in plans) else EXIT_OK
+
+
+def _host(args: argparse.Namespace, resolver: regresolve.Resolver) -> Host | None:
+    """The pull context's snapshot, or None (said on stderr) when registries.d needs PyYAML."""
+    try:
+        return host_from_args(args, resolver=resolver)
+    except MissingDependency as err:
+        sys.stderr.write(f"regresolve: no pull context: {err}\n")
+        return None
+
+
+def _context_dict(host: Host | None, image: ImagePlan, args: argparse.Namespace) -> Any:
+    """``pull_context_to_dict`` without the image (printed beside it), or None."""
+    if host is None:
+        return None
+    doc = pull_context_to_dict(host.context_of(image, **pull_options(args)))
+    del doc["image"]
+    doc["policy_file"] = host.policy_path or None
+    return doc
 
 
 def _references(refs: Sequence[str]) -> list[str]:
@@ -123,7 +158,7 @@ def _references(refs: Sequence[str]) -> list[str]:
 
 def _show(text: str) -> str:
     """User input as it is safe to print on a terminal: escaped when unprintable, "" if empty."""
-    if text and text.isprintable():
+    if text and is_go_printable(text):
         return text
     return json.dumps(text)
 
@@ -190,6 +225,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     conf = resolver.conf
     profile = _profile(args)
     image = plan_image(resolver, args.ref, short_name_mode=args.short_name_mode, profile=profile)
+    host = _host(args, resolver)
     code = EXIT_UNPLANNABLE if image.failed or image.all_blocked else EXIT_OK
     skipped = _skipped_files(args)
     if args.json:
@@ -201,6 +237,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
             },
             "program": profile_to_dict(profile),
             "image": image_plan_to_dict(image),
+            "context": _context_dict(host, image, args),
         }
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return code
@@ -234,7 +271,14 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         out.write(text if text.endswith("\n") else text + "\n")
     if image.short_name and len(image.candidates) > 1 and image.all_blocked:
         out.write("\nEvery source of every candidate is blocked: the pull fails.\n")
-    return EXIT_UNPLANNABLE if image.failed or image.all_blocked else EXIT_OK
+    if host is not None:
+        options = pull_options(args)
+        ctx = host.context_of(image, **options)
+        out.write("\n")
+        out.write(
+            describe_context(ctx, policy_path=host.policy_path, tls_verify=options["tls_verify"])
+        )
+    return code
 
 
 def _skipped_files(args: argparse.Namespace) -> list[tuple[str, str]]:

@@ -5,12 +5,20 @@
 program reads them.  Every command (``resolve``, ``explain``, ``check``, ``dump``, ``review``,
 ``webhook serve``, ``diff``) takes them from here, so they mean the same everywhere; ``diff``
 takes them twice, with ``--before-`` and ``--after-`` prefixes.
+
+The pull-context options (``--authfile``, ``--cert-dir``, ``--registries-d``, ``--policy``,
+``--creds``, ``--tls-verify``) say what else a pull consults; :func:`host_from_args` hands
+them to [`load_host`][regresolve.load_host] with the same ``--root``/``--home`` and profile,
+so every rule stays in the core.  ``--creds`` takes a value as podman's does, but only
+*whether* it was given matters: the value is dropped by the parser and never stored.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -23,6 +31,7 @@ from regresolve._files import (
     load_alias_cache,
     load_config,
 )
+from regresolve._host import Host, load_host, program_auth_file
 from regresolve._model import Alias
 from regresolve._profiles import (
     CONSUMERS,
@@ -36,14 +45,18 @@ from regresolve._resolve import Resolver
 __all__ = [
     "UsageError",
     "add_config_options",
+    "add_host_options",
     "add_profile_options",
     "alias_cache_file",
     "config_parent",
     "files_from_args",
     "home_of",
+    "host_from_args",
     "load_from_args",
     "profile_from_args",
+    "pull_options",
     "resolver_from_args",
+    "uses_host_options",
 ]
 
 
@@ -118,8 +131,94 @@ def add_profile_options(
     )
 
 
-def config_parent() -> argparse.ArgumentParser:
-    """A parent parser with both groups, for ``parents=[...]``."""
+class _DropValue(argparse.Action):
+    """``--creds USER[:PASSWORD]``: records that credentials were given, never their value."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        del values  # the secret is not kept, not even in the namespace
+        setattr(namespace, self.dest, True)
+
+
+def _tls_verify(text: str) -> bool:
+    """podman's ``--tls-verify=true|false`` (Go's ``strconv.ParseBool`` spellings)."""
+    value = text.strip()
+    if value in ("1", "t", "T", "true", "TRUE", "True"):
+        return True
+    if value in ("0", "f", "F", "false", "FALSE", "False"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r}: expected true or false")
+
+
+def add_host_options(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, prefix: str = ""
+) -> None:
+    """The pull-context options: what a pull consults besides registries.conf."""
+    parser.add_argument(
+        f"--{prefix}authfile",
+        dest=_dest(prefix, "authfile"),
+        metavar="FILE",
+        help="the auth file (podman --authfile); default as the program does: "
+        "$REGISTRY_AUTH_FILE, for podman then $DOCKER_CONFIG/config.json, for CRI-O its "
+        "global_auth_file (below --root)",
+    )
+    parser.add_argument(
+        f"--{prefix}cert-dir",
+        dest=_dest(prefix, "cert_dir"),
+        metavar="DIR",
+        help="one certificate directory for every registry (podman --cert-dir)",
+    )
+    parser.add_argument(
+        f"--{prefix}registries-d",
+        f"--{prefix}registries.d",
+        dest=_dest(prefix, "registries_d"),
+        metavar="DIR",
+        help="the registries.d directory (signature storage)",
+    )
+    parser.add_argument(
+        f"--{prefix}policy",
+        f"--{prefix}signature-policy",
+        dest=_dest(prefix, "policy"),
+        metavar="FILE",
+        help="containers-policy.json (default ~/.config/containers/policy.json, "
+        "else /etc/containers/policy.json below --root)",
+    )
+    parser.add_argument(
+        f"--{prefix}creds",
+        dest=_dest(prefix, "creds"),
+        metavar="USER[:PASSWORD]",
+        action=_DropValue,
+        default=False,
+        help="explicit credentials are given (podman --creds, a pull secret); any value "
+        "works and it is dropped unread: they reach only sources on the image's host",
+    )
+    parser.add_argument(
+        f"--{prefix}uid",
+        dest=_dest(prefix, "uid"),
+        metavar="UID",
+        type=int,
+        help="the uid the program runs as (/run/containers/UID/auth.json, the default "
+        "lookaside); default: this process's, 0 with --root alone",
+    )
+    parser.add_argument(
+        f"--{prefix}tls-verify",
+        dest=_dest(prefix, "tls_verify"),
+        metavar="true|false",
+        nargs="?",
+        const=True,
+        type=_tls_verify,
+        help="podman --tls-verify[=true|false]: override every source's insecure setting",
+    )
+
+
+def config_parent(*, host: bool = True) -> argparse.ArgumentParser:
+    """A parent parser with both groups (and the pull-context options unless ``host`` is
+    false), for ``parents=[...]``."""
     common = argparse.ArgumentParser(add_help=False)
     add_config_options(
         common.add_argument_group("configuration (default: the files podman reads on this host)")
@@ -129,6 +228,13 @@ def config_parent() -> argparse.ArgumentParser:
             "the program that pulls (default: podman with containers/image 5.34.2)"
         )
     )
+    if host:
+        add_host_options(
+            common.add_argument_group(
+                "pull context: TLS, credentials, signatures and policy (default: the files "
+                "podman reads)"
+            )
+        )
     return common
 
 
@@ -181,13 +287,15 @@ def load_from_args(args: argparse.Namespace, prefix: str = "") -> RegistriesConf
     Raises:
         InvalidConfig: a file podman would refuse.
     """
+    profile = profile_from_args(args, prefix)
     return load_config(
         _get(args, prefix, "config"),  # type: ignore[arg-type]
         dropin_dirs=_get(args, prefix, "config_dir"),  # type: ignore[arg-type]
         home=home_of(args, prefix),
         env=os.environ,
         root=_get(args, prefix, "root"),  # type: ignore[arg-type]
-        version=profile_from_args(args, prefix).containers_image,
+        version=profile.containers_image,
+        toml=profile.toml,
     )
 
 
@@ -216,12 +324,14 @@ def alias_cache_file(args: argparse.Namespace, prefix: str = "") -> str:
 
 def _user_aliases(args: argparse.Namespace, prefix: str) -> tuple[Alias, ...] | InvalidConfig:
     # A corrupt cache is not fatal here: as in Go, it fails every short-name resolution.
+    profile = profile_from_args(args, prefix)
     try:
         return load_alias_cache(
             alias_cache_file(args, prefix),
             home=home_of(args, prefix),
             env=os.environ,
-            version=profile_from_args(args, prefix).containers_image,
+            version=profile.containers_image,
+            toml=profile.toml,
         )
     except InvalidConfig as err:
         return err
@@ -230,3 +340,56 @@ def _user_aliases(args: argparse.Namespace, prefix: str) -> tuple[Alias, ...] | 
 def resolver_from_args(args: argparse.Namespace, prefix: str = "") -> Resolver:
     """The configuration and the user's alias cache, as podman would see them."""
     return Resolver(load_from_args(args, prefix), user_aliases=_user_aliases(args, prefix))
+
+
+def uses_host_options(args: argparse.Namespace, prefix: str = "") -> bool:
+    """Whether any pull-context option was given (``--policy`` aside)."""
+    return any(
+        _get(args, prefix, name) not in (None, False)
+        for name in ("authfile", "cert_dir", "registries_d", "creds", "tls_verify")
+    )
+
+
+def host_from_args(
+    args: argparse.Namespace, prefix: str = "", *, resolver: Resolver | None = None
+) -> Host:
+    """The machine's pull context as the options describe it (registries.conf through
+    ``resolver``, or :func:`resolver_from_args`).
+
+    With ``--root`` alone the node is read as its root user would (uid 0, unless ``--uid``
+    says otherwise), as `home_of` picks the root user's home.
+
+    Raises:
+        InvalidConfig: registries.conf does not load.
+        MissingDependency: registries.d has YAML files and PyYAML is not installed.
+    """
+    profile = profile_from_args(args, prefix)
+    root = _get(args, prefix, "root")
+    authfile = _get(args, prefix, "authfile")
+    return load_host(
+        root=str(root) if root else None,
+        home=home_of(args, prefix),
+        uid=_uid(args, prefix),
+        env=os.environ,
+        auth_file=str(authfile) if authfile else program_auth_file(profile, os.environ),
+        cert_dir=_get(args, prefix, "cert_dir"),  # type: ignore[arg-type]
+        registries_d=_get(args, prefix, "registries_d"),  # type: ignore[arg-type]
+        policy_path=_get(args, prefix, "policy"),  # type: ignore[arg-type]
+        profile=profile,
+        resolver=resolver if resolver is not None else resolver_from_args(args, prefix),
+    )
+
+
+def _uid(args: argparse.Namespace, prefix: str) -> int | None:
+    uid = _get(args, prefix, "uid")
+    if isinstance(uid, int):
+        return uid
+    return 0 if _get(args, prefix, "root") and not _get(args, prefix, "home") else None
+
+
+def pull_options(args: argparse.Namespace, prefix: str = "") -> dict[str, Any]:
+    """``explicit_credentials`` and ``tls_verify`` for ``Host.pull_context``."""
+    return {
+        "explicit_credentials": bool(_get(args, prefix, "creds")),
+        "tls_verify": _get(args, prefix, "tls_verify"),
+    }

@@ -20,6 +20,7 @@ No secret is kept: see :mod:`regresolve._creds`.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ from regresolve._files import (
     _rootless_euid,
     alias_cache_path,
     host_errno,
+    host_errno_text,
     host_read,
     load_alias_cache,
     load_config,
@@ -99,8 +101,9 @@ class PullContext:
         plan: the [`ImagePlan`][regresolve.ImagePlan].
         sources: one [`SourceContext`][regresolve.SourceContext] per source, in pull order.
         policy: policy.json's verdict for the original reference (the first candidate
-            that can be planned), or None when there is no policy file.
-        policy_error: why policy.json could not be used.
+            that can be planned), or None when it cannot be used.
+        policy_error: why policy.json cannot be used (missing, unreadable, invalid): the
+            pull fails.
         error: an error that fails every source (registries.d does not load).
     """
 
@@ -113,7 +116,12 @@ class PullContext:
 
 @attrs.frozen
 class Host:
-    """A snapshot of one machine's pull configuration (see `load_host`)."""
+    """A snapshot of one machine's pull configuration (see `load_host`).
+
+    Attributes (besides the snapshots): ``policy_path`` the policy.json used (``""`` when
+    none was found), ``home``, ``uid`` and ``euid`` as the library sees them, ``profile``,
+    and ``auth_file``: the auth file given (None: the default search order).
+    """
 
     resolver: Resolver = attrs.field(repr=False)
     certs: CertsSnapshot = attrs.field(repr=False)
@@ -126,6 +134,7 @@ class Host:
     uid: int
     euid: int
     profile: Profile | None = None
+    auth_file: str | None = None
 
     def pull_context(
         self,
@@ -247,7 +256,8 @@ def _load_policy(path: str, error: str | None) -> tuple[Policy | None, str | Non
     if read_error is not None:
         return None, read_error
     if data is None:
-        return None, None
+        # NewPolicyFromFile: os.ReadFile fails, and so does every pull.
+        return None, host_errno_text("open", path, errno.ENOENT)
     try:
         return parse_policy(data.decode("utf-8", "replace"), path=path), None
     except InvalidPolicy as e:
@@ -333,9 +343,7 @@ def load_host(
         euid = _rootless_euid(environ)
     who = profile or DEFAULT_PROFILE
     if resolver is None:
-        resolver = _load_resolver(
-            registries_conf, dropin_dirs, root, home_s, environ, euid, who.containers_image
-        )
+        resolver = _load_resolver(registries_conf, dropin_dirs, root, home_s, environ, euid, who)
     given = auth_file
     if given is None and who.auth_file:
         given = _join(root_s, who.auth_file) if root_s else who.auth_file
@@ -362,6 +370,7 @@ def load_host(
         uid=uid_i,
         euid=euid,
         profile=profile,
+        auth_file=given or None,
     )
 
 
@@ -372,18 +381,23 @@ def _load_resolver(  # noqa: PLR0917 - load_host's arguments, passed on
     home: str,
     env: Mapping[str, str],
     euid: int,
-    version: str,
+    profile: Profile,
 ) -> Resolver:
+    version = profile.containers_image
     conf = load_config(
-        registries_conf, dropin_dirs=dropin_dirs, home=home, env=env, root=root, version=version
+        registries_conf,
+        dropin_dirs=dropin_dirs,
+        home=home,
+        env=env,
+        root=root,
+        version=version,
+        toml=profile.toml,
     )
     try:
         cache_path = alias_cache_path(None, home=home, env=env, euid=euid)
         if root and cache_path.startswith("/var/"):
             cache_path = _join(root, cache_path)
-        aliases: Any = load_alias_cache(
-            cache_path, home=home, env=env, euid=euid, version=version
-        )
+        aliases: Any = load_alias_cache(cache_path, home=home, env=env, euid=euid, version=version)
     except InvalidConfig as e:
         aliases = e
     return Resolver(conf, user_aliases=aliases)

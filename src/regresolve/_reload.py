@@ -20,7 +20,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Union
 
 from regresolve._errors import InvalidConfig, RegresolveError
 from regresolve._files import alias_cache_path, config_files, load_alias_cache, load_config
@@ -29,7 +29,7 @@ from regresolve._resolve import DEFAULT_CACHE_SIZE, Resolver
 
 __all__ = ["Reloader", "watch"]
 
-PathArg = str | os.PathLike[str]
+PathArg = Union[str, os.PathLike[str]]  # a runtime alias: no "X | Y" before Python 3.10
 # (path, kind, device, inode, size, mtime_ns, ctime_ns) per path; kind "-" when absent.
 _Stamp = tuple[tuple[str, str, int, int, int, int, int], ...]
 

@@ -22,6 +22,7 @@ from regresolve import (
     Resolver,
     ShortNameError,
 )
+from support.pycompat import strict_zip
 from support.strategies_config import ConfigCase
 from support.strategies_plan import ALIAS_CACHE
 
@@ -161,15 +162,15 @@ def compare_with_answer(  # noqa: PLR0917 - one differential comparison
             except InvalidConfig as e:
                 user = e
         resolver = Resolver(conf, cache_size=0, user_aliases=user)
-        for text, go in zip(refs, answer["plans"], strict=True):
+        for text, go in strict_zip(refs, answer["plans"]):
             assert our_plan(resolver, text, strip) == go_plan(go), text
-        for name, go in zip(names, answer["short_names"], strict=True):
+        for name, go in strict_zip(names, answer["short_names"]):
             assert our_short_name(resolver, name, mode, strip) == go, name
-        for name, go in zip(names, answer["local_names"], strict=True):
+        for name, go in strict_zip(names, answer["local_names"]):
             assert our_local(resolver, name, strip) == go, name
         for name in names:
             assert our_alias(resolver, name, strip) == answer["aliases"][name], name
-        for text, go in zip(refs[:8], answer["find"], strict=True):
+        for text, go in strict_zip(refs[:8], answer["find"]):
             reg = resolver.find_registry(text)
             assert (None if reg is None else _registry_json(reg)) == go["registry"], text
     return True

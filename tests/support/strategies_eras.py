@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from support.pycompat import strict_zip
 from support.strategies_config import (
     CUSTOM_CONF,
     CUSTOM_DIR,
@@ -537,7 +538,7 @@ def _layout(g: _Gen, *, errors: bool) -> EraCase:
         if not (errors and g.one_in(5)):
             files[CUSTOM_CONF] = _file(g, dropin=False, errors=errors)
     weights = (3, 6, 4, 5, 8, 10, 14, 16)  # one in N for each of DROPIN_DIRS
-    for directory, n in zip(DROPIN_DIRS, weights, strict=True):
+    for directory, n in strict_zip(DROPIN_DIRS, weights):
         if g.one_in(n):
             _dropins(g, directory, errors=errors, files=files, links=links)
     if errors and g.one_in(40):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -21,8 +22,8 @@ from regresolve._profiles import product_profile
 from regresolve.diff import diff_images, format_report
 from regresolve.openshift._files import load_objects, write_node_files
 from regresolve.openshift._migrate import migrate_icsps
-from regresolve.openshift._plan import node_policy, node_resolver, plan_on_node
-from regresolve.openshift._render import NodeFiles, render
+from regresolve.openshift._node import NodeFiles, render
+from regresolve.openshift._plan import node_policy, node_resolver, plan_in_root, plan_on_node
 
 __all__ = ["main", "register"]
 
@@ -44,6 +45,7 @@ def _render_from(args: argparse.Namespace) -> NodeFiles:
         base_registries_conf=_read(args.base),
         base_policy_json=_read(args.base_policy),
         release_image=args.release_image,
+        api_validation=args.api_validation,
     )
 
 
@@ -61,6 +63,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--release-image", metavar="REF",
                    help="the release payload (default: ClusterVersion/version "
                         "status.desired.image from the files)")  # fmt: skip
+    p.add_argument("--api-validation", action="store_true",
+                   help="first refuse an Image the API server of current releases refuses "
+                        "(tags or digests in the registry lists, allowed and blocked "
+                        "together, list limits)")  # fmt: skip
 
 
 def register(subparsers: Any) -> None:
@@ -72,19 +78,38 @@ def register(subparsers: Any) -> None:
         "on a node configured by them.",
     )
     sub = top.add_subparsers(dest="openshift_command", required=True)
-    r = sub.add_parser("render", help="write the node's registries.conf, drop-in, policy.json")
-    r.add_argument("objects", nargs="+", metavar="FILE_OR_DIR")
+    r = sub.add_parser(
+        "render",
+        help="write every file the MCO puts on a node (registries.conf, policy.json, "
+        "certs.d, the pull secret, ...)",
+    )
+    r.add_argument("objects", nargs="+", metavar="FILE_OR_DIR",
+                   help="`oc get -o yaml|json` output; a directory; - for stdin")  # fmt: skip
     r.add_argument("--output", "-o", required=True, metavar="DIR",
-                   help="root under which etc/containers/... is written")  # fmt: skip
+                   help="root under which etc/..., var/lib/kubelet/config.json are written "
+                        "(the pull secret with mode 0600)")  # fmt: skip
     _common(r)
     r.set_defaults(func=_cmd_render)
-    p = sub.add_parser("plan", help="which sources will the node try, will policy.json accept")
-    p.add_argument("objects", nargs="+", metavar="FILE_OR_DIR")
+    p = sub.add_parser(
+        "plan",
+        help="which sources the node tries, with which CA, credentials and policy verdict",
+    )
+    p.add_argument("objects", nargs="*", metavar="FILE_OR_DIR",
+                   help="`oc get -o yaml|json` output (or --root DIR)")  # fmt: skip
     p.add_argument("ref", metavar="REF", help="the image, as a Pod spec writes it")
+    p.add_argument("--root", metavar="DIR",
+                   help="plan on the files `openshift render --output DIR` wrote")  # fmt: skip
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--ocp", metavar="VERSION",
-                   help="plan as the CRI-O of this OpenShift release pulls (e.g. 4.18); "
-                        "default: podman pull on the node")  # fmt: skip
+                   help="plan as the CRI-O of this OpenShift release pulls (e.g. 4.18: "
+                        "its short-name mode, the pull secret as auth file); default: "
+                        "podman pull on the node")  # fmt: skip
+    p.add_argument("--namespace", metavar="NS",
+                   help="the Pod's namespace (CRI-O uses /etc/crio/policies/NS.json if "
+                        "rendered)")  # fmt: skip
+    p.add_argument("--pod-credentials", action="store_true",
+                   help="the Pod has credentials for the image's registry (they never reach a "
+                        "mirror on another host)")  # fmt: skip
     _common(p)
     p.set_defaults(func=_cmd_plan)
     d = sub.add_parser(
@@ -120,12 +145,45 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _check_ref(args: argparse.Namespace) -> None:
+    if args.root is None and not args.objects:
+        raise UsageError(
+            "missing REF: give the object files, then the image (FILE_OR_DIR... REF), or "
+            "--root DIR REF"
+        )
+    if args.root is not None and args.objects:
+        raise UsageError("give either object files or --root DIR, not both")
+    if os.path.exists(args.ref) or args.ref == "-":
+        raise UsageError(
+            f"missing REF: {args.ref!r} is a file or directory; give the image to plan last "
+            "(FILE_OR_DIR... REF)"
+        )
+
+
 def _cmd_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    files = _render_from(args)
-    for w in files.warnings:
-        print(f"warning: {w}", file=err)
+    _check_ref(args)
     profile = product_profile(f"ocp-{args.ocp}") if args.ocp else None
-    plan = plan_on_node(files, args.ref, profile=profile)
+    if args.root is not None:
+        if not os.path.isdir(args.root):
+            raise UsageError(f"--root {args.root}: not a directory")
+        plan = plan_in_root(
+            args.root,
+            args.ref,
+            profile=profile,
+            namespace=args.namespace,
+            explicit_credentials=args.pod_credentials,
+        )
+    else:
+        files = _render_from(args)
+        for w in files.warnings:
+            print(f"warning: {w}", file=err)
+        plan = plan_on_node(
+            files,
+            args.ref,
+            profile=profile,
+            namespace=args.namespace,
+            explicit_credentials=args.pod_credentials,
+        )
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2), file=out)
     else:
@@ -158,6 +216,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             base_registries_conf=_read(args.base),
             base_policy_json=_read(args.base_policy),
             release_image=args.release_image,
+            api_validation=args.api_validation,
         )
         for w in files.warnings:
             if w not in warned:

@@ -3,11 +3,16 @@
 
 Recognized kinds (any other kind in a ``List`` is ignored and reported in ``ignored``):
 
-* ``config.openshift.io/v1`` ``Image`` named ``cluster``: ``spec.registrySources``;
+* ``config.openshift.io/v1`` ``Image`` named ``cluster``: ``spec.registrySources`` and
+  ``spec.additionalTrustedCA``;
 * ``config.openshift.io/v1`` ``ImageDigestMirrorSet`` / ``ImageTagMirrorSet``;
 * ``operator.openshift.io/v1alpha1`` ``ImageContentSourcePolicy``;
 * ``config.openshift.io/v1`` ``ClusterVersion`` named ``version``: ``status.desired.image``
-  (the release payload; needed for the payload exception of ``blockedRegistries``).
+  (the release payload; needed for the payload exception of ``blockedRegistries``);
+* ``ConfigMap`` (CA certificates), the ``Secret`` ``pull-secret``, ``ClusterImagePolicy`` and
+  ``ImagePolicy`` (see ``regresolve.openshift._kinds``).
+
+Fields the API server does not know are reported in ``unknown_fields`` (it drops them).
 
 Only the fields the Machine Config Operator reads are extracted; their types are checked as
 the API server would (a wrong type is an
@@ -18,6 +23,7 @@ from an empty one in a few places.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
@@ -25,6 +31,15 @@ import attrs
 
 from regresolve._errors import InvalidOpenShiftObject
 from regresolve._manifests import loads
+from regresolve.openshift._ctx import OBJECT_FIELDS, Ctx, kind_of
+from regresolve.openshift._kinds import (
+    ConfigMapObject,
+    ImagePolicyObject,
+    PullSecretObject,
+    config_map,
+    image_policy,
+    pull_secret,
+)
 from regresolve.openshift._registries import MirrorRule
 
 __all__ = [
@@ -50,6 +65,7 @@ class ImageConfig:
         blocked_registries: ``blockedRegistries``.
         allowed_registries: ``allowedRegistries``.
         container_runtime_search_registries: ``containerRuntimeSearchRegistries``.
+        additional_trusted_ca: ``spec.additionalTrustedCA.name`` ("" when not set).
         origin: the file it came from.
     """
 
@@ -57,6 +73,7 @@ class ImageConfig:
     blocked_registries: tuple[str, ...] | None = None
     allowed_registries: tuple[str, ...] | None = None
     container_runtime_search_registries: tuple[str, ...] | None = None
+    additional_trusted_ca: str = ""
     origin: str = attrs.field(default="", eq=False)
 
 
@@ -88,6 +105,11 @@ class ClusterImageObjects:
         icsp: ImageContentSourcePolicies, sorted by name.
         release_image: ``ClusterVersion/version`` ``status.desired.image`` (or ``None``).
         ignored: ``Kind/name`` of objects that were read but play no part.
+        config_maps: ConfigMaps, sorted by namespace and name.
+        pull_secret: ``openshift-config/pull-secret`` (sealed), or ``None``.
+        image_policies: ClusterImagePolicies then ImagePolicies, each sorted by
+            (namespace, name).
+        unknown_fields: one message per field the API server would drop.
     """
 
     image: ImageConfig | None = None
@@ -96,9 +118,33 @@ class ClusterImageObjects:
     icsp: tuple[MirrorObject, ...] = ()
     release_image: str | None = None
     ignored: tuple[str, ...] = ()
+    config_maps: tuple[ConfigMapObject, ...] = ()
+    pull_secret: PullSecretObject | None = None
+    image_policies: tuple[ImagePolicyObject, ...] = ()
+    unknown_fields: tuple[str, ...] = ()
+
+    @property
+    def cluster_image_policies(self) -> tuple[ImagePolicyObject, ...]:
+        return tuple(p for p in self.image_policies if p.kind == "ClusterImagePolicy")
+
+    @property
+    def namespaced_image_policies(self) -> tuple[ImagePolicyObject, ...]:
+        return tuple(p for p in self.image_policies if p.kind == "ImagePolicy")
+
+    def config_map(self, namespace: str, name: str) -> ConfigMapObject | None:
+        """The ConfigMap ``namespace/name`` (one without a namespace matches any)."""
+        for cm in self.config_maps:
+            if cm.name == name and cm.namespace in (namespace, ""):
+                return cm
+        return None
 
     def merged_with(self, other: ClusterImageObjects) -> ClusterImageObjects:
         """Combine two collections (``other`` wins for the singletons it sets)."""
+        cms = {(c.namespace, c.name): c for c in (*self.config_maps, *other.config_maps)}
+        pols = {
+            (p.kind != "ClusterImagePolicy", p.namespace, p.name): p
+            for p in (*self.image_policies, *other.image_policies)
+        }
         return ClusterImageObjects(
             image=other.image if other.image is not None else self.image,
             idms=_by_name([*self.idms, *other.idms]),
@@ -108,6 +154,10 @@ class ClusterImageObjects:
                 other.release_image if other.release_image is not None else self.release_image
             ),
             ignored=(*self.ignored, *other.ignored),
+            config_maps=tuple(cms[k] for k in sorted(cms)),
+            pull_secret=other.pull_secret if other.pull_secret is not None else self.pull_secret,
+            image_policies=tuple(pols[k] for k in sorted(pols)),
+            unknown_fields=(*self.unknown_fields, *other.unknown_fields),
         )
 
 
@@ -120,53 +170,6 @@ def _by_name(objs: Iterable[MirrorObject]) -> tuple[MirrorObject, ...]:
     return tuple(byname[n] for n in sorted(byname))
 
 
-class _Ctx:
-    def __init__(self, path: str, obj: str) -> None:
-        self.path = path
-        self.obj = obj
-
-    def error(self, msg: str, field: str = "") -> InvalidOpenShiftObject:
-        return InvalidOpenShiftObject(msg, path=self.path, object=self.obj, field=field)
-
-    def mapping(self, value: Any, field: str) -> Mapping[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            raise self.error(f"{field} must be an object, got {_kind(value)}", field)
-        return value
-
-    def strings(self, value: Any, field: str) -> tuple[str, ...] | None:
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise self.error(f"{field} must be a list of strings, got {_kind(value)}", field)
-        for i, v in enumerate(value):
-            if not isinstance(v, str):
-                raise self.error(f"{field}[{i}] must be a string, got {_kind(v)}", f"{field}[{i}]")
-        return tuple(value)
-
-    def string(self, value: Any, field: str, *, required: bool = False) -> str:
-        if value is None:
-            if required:
-                raise self.error(f"Required value: {field}", field)
-            return ""
-        if not isinstance(value, str):
-            raise self.error(f"{field} must be a string, got {_kind(value)}", field)
-        return value
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__
-
-
 _MIRROR_FIELDS: Final[dict[str, str]] = {
     "ImageDigestMirrorSet": "imageDigestMirrors",
     "ImageTagMirrorSet": "imageTagMirrors",
@@ -174,19 +177,28 @@ _MIRROR_FIELDS: Final[dict[str, str]] = {
 }
 
 
-def _mirror_object(kind: MirrorKind, name: str, obj: Mapping[str, Any], ctx: _Ctx) -> MirrorObject:
+def _mirror_object(kind: MirrorKind, name: str, obj: Mapping[str, Any], ctx: Ctx) -> MirrorObject:
+    ctx.known(obj, "", OBJECT_FIELDS)
     spec = ctx.mapping(obj.get("spec"), "spec")
     list_field = _MIRROR_FIELDS[kind]
+    ctx.known(spec, "spec", {list_field})
     items = spec.get(list_field)
     base = f"spec.{list_field}"
     if items is None:
         items = []
     if not isinstance(items, list):
-        raise ctx.error(f"{base} must be a list, got {_kind(items)}", base)
+        raise ctx.error(f"{base} must be a list, got {kind_of(items)}", base)
     rules = []
     for i, item in enumerate(items):
         f = f"{base}[{i}]"
         entry = ctx.mapping(item, f)
+        ctx.known(
+            entry,
+            f,
+            ("source", "mirrors")
+            if kind == "ImageContentSourcePolicy"
+            else ("source", "mirrors", "mirrorSourcePolicy"),
+        )
         source = ctx.string(entry.get("source"), f + ".source", required=True)
         mirrors = ctx.strings(entry.get("mirrors"), f + ".mirrors") or ()
         policy = ""
@@ -209,9 +221,24 @@ def objects_from_data(data: Any, *, path: str = "") -> ClusterImageObjects:
         InvalidOpenShiftObject: a malformed object.
     """
     res = ClusterImageObjects()
-    for obj, where in _flatten(data, path):
+    for obj, where in _flatten(_go_strings(data), path):
         res = res.merged_with(_one_object(obj, path, where))
     return res
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _go_strings(value: Any) -> Any:
+    """Strings as Go's decoders hold them: a lone surrogate (``"\\ud800"`` in JSON) is
+    U+FFFD, so every string is valid UTF-8 (and can be written to a file)."""
+    if isinstance(value, str):
+        return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_go_strings(v) for v in value]
+    if isinstance(value, Mapping):
+        return {_go_strings(k): _go_strings(v) for k, v in value.items()}
+    return value
 
 
 def _flatten(data: Any, path: str, where: str = "") -> Iterable[tuple[Mapping[str, Any], str]]:
@@ -223,14 +250,14 @@ def _flatten(data: Any, path: str, where: str = "") -> Iterable[tuple[Mapping[st
         return
     if not isinstance(data, Mapping):
         raise InvalidOpenShiftObject(
-            f"expected a Kubernetes object or List, got {_kind(data)}", path=path, field=where
+            f"expected a Kubernetes object or List, got {kind_of(data)}", path=path, field=where
         )
     kind = data.get("kind")
     if isinstance(kind, str) and kind.endswith("List") and "items" in data:
         items = data.get("items") or []
         if not isinstance(items, list):
             raise InvalidOpenShiftObject(
-                f"items must be a list, got {_kind(items)}", path=path, object=kind,
+                f"items must be a list, got {kind_of(items)}", path=path, object=kind,
                 field=f"{where}.items".lstrip("."),
             )  # fmt: skip
         for i, item in enumerate(items):
@@ -239,14 +266,41 @@ def _flatten(data: Any, path: str, where: str = "") -> Iterable[tuple[Mapping[st
     yield data, where
 
 
+_IMAGE_SPEC_FIELDS: Final = (
+    "allowedRegistriesForImport",
+    "externalRegistryHostnames",
+    "additionalTrustedCA",
+    "registrySources",
+    "imageStreamImportMode",
+)
+_REGISTRY_SOURCES_FIELDS: Final = (
+    "insecureRegistries",
+    "blockedRegistries",
+    "allowedRegistries",
+    "containerRuntimeSearchRegistries",
+)
+
+
 def _one_object(obj: Mapping[str, Any], path: str, where: str) -> ClusterImageObjects:
     kind = obj.get("kind")
     meta = obj.get("metadata")
     name = meta.get("name") if isinstance(meta, Mapping) else None
-    label = f"{kind}/{name}" if name is not None else f"{kind} {where}".strip()
-    ctx = _Ctx(path, label)
+    namespace = meta.get("namespace") if isinstance(meta, Mapping) else None
+    ns = f"{namespace}/" if isinstance(namespace, str) and namespace else ""
+    label = f"{kind}/{ns}{name}" if name is not None else f"{kind} {where}".strip()
+    ctx = Ctx(path, label)
     if not isinstance(kind, str):
         raise ctx.error("Object 'Kind' is missing", "kind")
+    res = _dispatch(kind, name, obj, ctx, label)
+    if ctx.unknown_fields:
+        res = attrs.evolve(res, unknown_fields=tuple(ctx.unknown_fields))
+    return res
+
+
+def _dispatch(
+    kind: str, name: Any, obj: Mapping[str, Any], ctx: Ctx, label: str
+) -> ClusterImageObjects:
+    path = ctx.path
     if kind in _MIRROR_FIELDS:
         if not isinstance(name, str) or not name:
             raise ctx.error("metadata.name: Required value: name is required", "metadata.name")
@@ -257,8 +311,13 @@ def _one_object(obj: Mapping[str, Any], path: str, where: str) -> ClusterImageOb
             return ClusterImageObjects(itms=(mo,))
         return ClusterImageObjects(icsp=(mo,))
     if kind == "Image" and name == "cluster" and _group(obj) == "config.openshift.io":
+        ctx.known(obj, "", OBJECT_FIELDS)
         spec = ctx.mapping(obj.get("spec"), "spec")
+        ctx.known(spec, "spec", _IMAGE_SPEC_FIELDS)
         rs = ctx.mapping(spec.get("registrySources"), "spec.registrySources")
+        ctx.known(rs, "spec.registrySources", _REGISTRY_SOURCES_FIELDS)
+        ca = ctx.mapping(spec.get("additionalTrustedCA"), "spec.additionalTrustedCA")
+        ctx.known(ca, "spec.additionalTrustedCA", ("name",))
         f = "spec.registrySources."
         return ClusterImageObjects(
             image=ImageConfig(
@@ -275,6 +334,7 @@ def _one_object(obj: Mapping[str, Any], path: str, where: str) -> ClusterImageOb
                     rs.get("containerRuntimeSearchRegistries"),
                     f + "containerRuntimeSearchRegistries",
                 ),
+                additional_trusted_ca=ctx.string(ca.get("name"), "spec.additionalTrustedCA.name"),
                 origin=path,
             )
         )
@@ -283,13 +343,21 @@ def _one_object(obj: Mapping[str, Any], path: str, where: str) -> ClusterImageOb
         desired = ctx.mapping(status.get("desired"), "status.desired")
         image = ctx.string(desired.get("image"), "status.desired.image")
         return ClusterImageObjects(release_image=image)
+    if kind == "ConfigMap" and _group(obj, "") == "":
+        return ClusterImageObjects(config_maps=(config_map(obj, ctx),))
+    if kind == "Secret" and _group(obj, "") == "" and name == "pull-secret":
+        secret = pull_secret(obj, ctx)
+        if secret.namespace in ("", "openshift-config"):
+            return ClusterImageObjects(pull_secret=secret)
+    if kind in ("ClusterImagePolicy", "ImagePolicy") and _group(obj) == "config.openshift.io":
+        return ClusterImageObjects(image_policies=(image_policy(kind, obj, ctx),))  # type: ignore[arg-type]
     return ClusterImageObjects(ignored=(label,))
 
 
-def _group(obj: Mapping[str, Any]) -> str:
+def _group(obj: Mapping[str, Any], default: str = "config.openshift.io") -> str:
     api = obj.get("apiVersion")
     if not isinstance(api, str):
-        return "config.openshift.io"  # tolerate hand-written objects without apiVersion
+        return default  # tolerate hand-written objects without apiVersion
     return api.split("/", 1)[0] if "/" in api else ""
 
 
@@ -308,6 +376,14 @@ def objects_from_text(text: str, *, path: str = "") -> ClusterImageObjects:
         raise InvalidOpenShiftObject("objects are nested too deeply", path=path) from None
 
 
+def _without_snippets(message: str) -> str:
+    # PyYAML quotes the offending line of the file (indented by four spaces, then a caret
+    # line).  The file may hold a Secret, so the quote is left out; line and column stay.
+    return "\n".join(line for line in message.splitlines() if not line.startswith("    "))
+
+
 def _objects_from_text(text: str, path: str) -> ClusterImageObjects:
-    data = loads(text, lambda message: InvalidOpenShiftObject(message, path=path))
+    data = loads(
+        text, lambda message: InvalidOpenShiftObject(_without_snippets(message), path=path)
+    )
     return objects_from_data(data, path=path)

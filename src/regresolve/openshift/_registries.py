@@ -22,7 +22,6 @@ Theory of operation (rules M1-M5, E1-E7 of the spec):
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -137,7 +136,7 @@ def merged_mirror_sets(rules: Iterable[MirrorRule]) -> list[MergedMirrorSet]:
     for source in sorted(sets):
         graph = TopoGraph()
         for mirrors in sets[source]:
-            for a, b in itertools.pairwise(mirrors):
+            for a, b in zip(mirrors, mirrors[1:]):
                 graph.add_edge(a, b)
             if source not in mirrors:
                 graph.add_edge(mirrors[-1], source)

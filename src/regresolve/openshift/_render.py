@@ -1,7 +1,8 @@
-"""Render a node's image configuration the way the Machine Config Operator does.
+"""The registries.conf half of the MCO's container-runtime-config controller, and the
+payload exception (``regresolve.openshift._node.render`` puts everything together).
 
-This follows the MCO's container-runtime-config controller (``syncImageConfig`` →
-``getValidBlockedAndAllowedRegistries`` → ``registriesConfigIgnition``):
+This follows ``syncImageConfig`` → ``getValidBlockedAndAllowedRegistries`` →
+``registriesConfigIgnition``:
 
 1. The payload exception (V7): a blocked scope containing the release payload's repository
    stays blocked in registries.conf only if some digest mirror of the payload is not
@@ -33,13 +34,7 @@ from regresolve.openshift._objects import (
     InvalidOpenShiftObject,
     MirrorObject,
 )
-from regresolve.openshift._policy_json import (
-    MCO_BASE_POLICY_JSON,
-    PolicyEditError,
-    update_policy_json,
-)
 from regresolve.openshift._registries import (
-    MCO_BASE_REGISTRIES_CONF,
     ConfDecodeError,
     GoConf,
     MirrorRule,
@@ -60,8 +55,9 @@ __all__ = [
     "REGISTRIES_CONF_PATH",
     "SEARCH_DROPIN_PATH",
     "BlockedAndAllowed",
-    "NodeFiles",
-    "render",
+    "node_refuses",
+    "payload_repo",
+    "update_registries_config",
     "valid_blocked_and_allowed",
     "validate_registries_conf_scopes",
 ]
@@ -71,42 +67,6 @@ SEARCH_DROPIN_PATH: Final = "/etc/containers/registries.conf.d/01-image-searchRe
 POLICY_JSON_PATH: Final = "/etc/containers/policy.json"
 
 _ERR_PARSING_REFERENCE: Final = "error parsing reference of release image"
-
-
-@attrs.frozen
-class NodeFiles:
-    """The files the MCO puts on every node for these objects.
-
-    Attributes:
-        registries_conf: ``/etc/containers/registries.conf``.
-        registries_conf_edited: False when the MCO leaves the base file untouched.
-        search_dropin: ``/etc/containers/registries.conf.d/01-image-searchRegistries.conf``,
-            or ``None`` when ``containerRuntimeSearchRegistries`` is not set.
-        policy_json: ``/etc/containers/policy.json``.
-        policy_json_edited: False when the MCO leaves the base file untouched.
-        registries_blocked: the blocked scopes written to registries.conf (after V7).
-        policy_blocked: the scopes rejected in policy.json.
-        policy_allowed: the scopes accepted in policy.json.
-        warnings: what the MCO would log (dropped blocked scopes, ...).
-    """
-
-    registries_conf: str
-    registries_conf_edited: bool
-    search_dropin: str | None
-    policy_json: str
-    policy_json_edited: bool
-    registries_blocked: tuple[str, ...] = ()
-    policy_blocked: tuple[str, ...] = ()
-    policy_allowed: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-    def files(self) -> dict[str, str]:
-        """Node path → content, for every file written (the drop-in only when set)."""
-        res = {REGISTRIES_CONF_PATH: self.registries_conf}
-        if self.search_dropin is not None:
-            res[SEARCH_DROPIN_PATH] = self.search_dropin
-        res[POLICY_JSON_PATH] = self.policy_json
-        return res
 
 
 def _digest_rules(idms: Sequence[MirrorObject], icsp: Sequence[MirrorObject]) -> list[MirrorRule]:
@@ -209,7 +169,7 @@ class BlockedAndAllowed:
     logs: tuple[str, ...] = ()
 
 
-def _payload_repo(release_image: str) -> tuple[str, Reference]:
+def payload_repo(release_image: str) -> tuple[str, Reference]:
     try:
         ref = parse_reference(release_image, normalize=False)
     except InvalidReference:
@@ -231,14 +191,14 @@ def valid_blocked_and_allowed(
         InvalidOpenShiftObject: the release image does not parse (the MCO then renders
             nothing: ``error parsing reference of release image``).
     """
-    payload_repo, payload_ref = _payload_repo(release_image)
+    repo, payload_ref = payload_repo(release_image)
     reg_blocked: list[str] = []
     pol_blocked: list[str] = []
     allowed: list[str] = []
     block_err: list[str] = []
     logs: list[str] = []
     for reg in image.blocked_registries or ():
-        if scope_is_nested_inside_scope(payload_repo, reg):
+        if scope_is_nested_inside_scope(repo, reg):
             try:
                 has_mirror = _payload_has_unblocked_mirror(payload_ref, image, icsp, idms)
             except (RegistriesEditError, InvalidOpenShiftObject) as e:
@@ -252,9 +212,9 @@ def valid_blocked_and_allowed(
                 "blocked registries as there are mirror rules configured for it"
             )
             reg_blocked.append(reg)
-            if payload_repo != reg:
+            if repo != reg:
                 pol_blocked.append(reg)
-            allowed.append(payload_repo)
+            allowed.append(repo)
             continue
         reg_blocked.append(reg)
         pol_blocked.append(reg)
@@ -322,120 +282,7 @@ def _pull_source_names(conf: GoConf, ref: Reference) -> list[str]:
     return [parse_reference(s.reference, normalize=False).name for s in plan.sources]
 
 
-def render(
-    objects: ClusterImageObjects,
-    *,
-    base_registries_conf: str | None = None,
-    base_policy_json: str | None = None,
-    release_image: str | None = None,
-) -> NodeFiles:
-    """Render registries.conf, the search drop-in and policy.json for these objects.
-
-    Args:
-        objects: the cluster objects (`load_objects` / ``objects_from_text``).
-        base_registries_conf: the file the MCO starts from; default: the MCO template
-            (``unqualified-search-registries = ['registry.access.redhat.com', 'docker.io']``).
-        base_policy_json: likewise for policy.json (default: the MCO template).
-        release_image: overrides ``ClusterVersion/version`` ``status.desired.image``.  With
-            neither, the payload exception (V7) is not evaluated and a warning says so (the
-            MCO itself renders nothing without a ClusterVersion).
-
-    Raises:
-        InvalidOpenShiftObject: the MCO would refuse the objects (validation errors, the
-            allowed/blocked conflict, a wildcard source with nested scopes, ...).
-    """
-    base_reg = MCO_BASE_REGISTRIES_CONF if base_registries_conf is None else base_registries_conf
-    base_pol = MCO_BASE_POLICY_JSON if base_policy_json is None else base_policy_json
-    image = objects.image if objects.image is not None else ImageConfig()
-    release = release_image if release_image is not None else objects.release_image
-    warnings: list[str] = []
-    if objects.image is None:
-        warnings.append(
-            "no Image 'cluster' given: rendering with an empty spec.registrySources "
-            "(the MCO does nothing until images.config.openshift.io/cluster exists)"
-        )
-    if release is None:
-        warnings.append(
-            "no release image (ClusterVersion 'version' or --release-image): the payload "
-            "exception for blockedRegistries is not evaluated"
-        )
-        bna = BlockedAndAllowed(
-            tuple(image.blocked_registries or ()) or None,
-            tuple(image.blocked_registries or ()) or None,
-            tuple(image.allowed_registries or ()) or None,
-        )
-    else:
-        bna = valid_blocked_and_allowed(release, image, objects.icsp, objects.idms)
-        warnings.extend(bna.logs)
-        if bna.error is not None:
-            warnings.append(f"{bna.error}, skipping....")
-
-    insecure = image.insecure_registries
-    reg_text = base_reg
-    reg_edited = False
-    if (
-        insecure is not None
-        or bna.registries_blocked is not None
-        or objects.icsp
-        or objects.idms
-        or objects.itms
-    ):
-        reg_text = _update_registries_config(
-            base_reg, insecure or (), bna.registries_blocked or (), objects, image.origin
-        )
-        reg_edited = True
-
-    if reg_edited:
-        problem = _node_refuses(reg_text)
-        if problem is not None:
-            warnings.append(
-                f"containers/image on the node will refuse this registries.conf: {problem}"
-            )
-
-    pol_text = base_pol
-    pol_edited = False
-    if bna.policy_blocked is not None or bna.allowed is not None:
-        payload_repo = _payload_repo(release)[0] if release is not None else None
-        if (
-            bna.allowed
-            and bna.policy_blocked
-            and not (len(bna.allowed) == 1 and bna.allowed[0] == payload_repo)
-        ):
-            raise InvalidOpenShiftObject(
-                "invalid images config: only one of AllowedRegistries or BlockedRegistries may "
-                "be specified",
-                object="Image/cluster",
-                field="spec.registrySources",
-                path=image.origin,
-            )
-        validate_registries_conf_scopes(
-            (), bna.policy_blocked or (), bna.allowed or (), image_origin=image.origin
-        )
-        try:
-            pol_text = update_policy_json(base_pol, bna.policy_blocked, bna.allowed, payload_repo)
-        except PolicyEditError as e:
-            raise InvalidOpenShiftObject(str(e), field="base policy.json") from e
-        pol_edited = True
-
-    search = None
-    if image.container_runtime_search_registries is not None:
-        search = encode_conf(
-            GoConf(unqualified_search_registries=list(image.container_runtime_search_registries))
-        )
-    return NodeFiles(
-        registries_conf=reg_text,
-        registries_conf_edited=reg_edited,
-        search_dropin=search,
-        policy_json=pol_text,
-        policy_json_edited=pol_edited,
-        registries_blocked=bna.registries_blocked or (),
-        policy_blocked=bna.policy_blocked or (),
-        policy_allowed=bna.allowed or (),
-        warnings=tuple(warnings),
-    )
-
-
-def _node_refuses(text: str) -> str | None:
+def node_refuses(text: str) -> str | None:
     """The error containers/image gives loading ``text`` as the node's registries.conf."""
     try:
         RegistriesConf.from_toml(text, path=REGISTRIES_CONF_PATH)
@@ -444,7 +291,7 @@ def _node_refuses(text: str) -> str | None:
     return None
 
 
-def _update_registries_config(
+def update_registries_config(
     base: str,
     insecure: Sequence[str],
     blocked: Sequence[str],

@@ -17,6 +17,11 @@ Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs
   enforcing mode refuse it; the warning lists every candidate), and when a source would be
   contacted without TLS verification.  Warnings stay within Kubernetes' limits
   (:data:`MAX_WARNING_LENGTH` each, :data:`MAX_WARNINGS_TOTAL` together);
+* with the nodes' pull context (``host=``, a ``regresolve.load_host`` snapshot): **warn** (or,
+  with ``deny_unpullable``, **deny**) when every source of an image fails before any network
+  access (certificates, credential lookup, lookaside URL, registries.d); each verdict of
+  ``decide`` carries the context; a pod spec's ``imagePullSecrets`` count as explicit
+  credentials (they reach only the image's own host);
 * **mutate** (``mutate="pin"``) with a JSONPatch that replaces the image by the first source
   podman would contact, or (``mutate="qualify"``) by its fully qualified reference.
 

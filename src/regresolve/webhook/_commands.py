@@ -26,16 +26,20 @@ from regresolve._cliconf import (
     alias_cache_file,
     config_parent,
     home_of,
+    host_from_args,
     profile_from_args,
     resolver_from_args,
+    uses_host_options,
 )
 from regresolve._errors import InvalidConfig, RegresolveError
 from regresolve._files import read_text
+from regresolve._host import Host, host_paths
 from regresolve._manifests import loads
 from regresolve._model import SHORT_NAME_MODES
 from regresolve._policy import Policy, parse_policy
 from regresolve._reload import Reloader
 from regresolve._resolve import Resolver
+from regresolve.webhook._context import context_dict
 from regresolve.webhook._http import Limits
 from regresolve.webhook._requests import ReviewInput, review_inputs
 from regresolve.webhook._review import Decision, decide
@@ -44,6 +48,7 @@ from regresolve.webhook._watch import Watched
 
 __all__ = [
     "config_options",
+    "host_of",
     "judgement",
     "main",
     "manifest_images",
@@ -70,11 +75,9 @@ def config_options() -> argparse.ArgumentParser:
 
 
 def _judgement_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("judgement")
-    group.add_argument(
-        "--policy",
-        metavar="FILE",
-        help="a containers-policy.json: reject denies, a signature requirement warns",
+    group = parser.add_argument_group(
+        "judgement (--policy FILE: a containers-policy.json whose reject denies and whose "
+        "signature requirement warns)"
     )
     group.add_argument(
         "--short-name-mode",
@@ -85,6 +88,20 @@ def _judgement_options(parser: argparse.ArgumentParser) -> None:
         "--deny-ambiguous-short-names",
         action="store_true",
         help="deny short names with several candidates (as CRI-O 1.34 refuses them)",
+    )
+    group.add_argument(
+        "--pull-context",
+        action="store_true",
+        help="also judge what each source's TLS, credentials and signature storage decide, "
+        "from the nodes' files (--root, --home, --authfile, --cert-dir, --registries-d; "
+        "implied by any of the last three, --creds or --tls-verify): the verdicts carry the "
+        "context, and an image whose every source fails before the network gets a warning",
+    )
+    group.add_argument(
+        "--deny-unpullable",
+        action="store_true",
+        help="with the pull context: deny, rather than warn about, an image whose every "
+        "source fails before the network (certificates, credentials, signature storage)",
     )
 
 
@@ -99,7 +116,23 @@ def judgement(args: argparse.Namespace) -> dict[str, Any]:
         "short_name_mode": args.short_name_mode,
         "deny_ambiguous_short_names": args.deny_ambiguous_short_names,
         "profile": profile_from_args(args),
+        "explicit_credentials": True if args.creds else None,
+        "tls_verify": args.tls_verify,
+        "deny_unpullable": args.deny_unpullable,
     }
+
+
+def host_of(args: argparse.Namespace, resolver: Resolver | None = None) -> Host | None:
+    """The nodes' pull context when it was asked for (``--pull-context``, or any option
+    that only it uses), else None.
+
+    Raises:
+        InvalidConfig: registries.conf does not load.
+        MissingDependency: registries.d has YAML files and PyYAML is not installed.
+    """
+    if not (args.pull_context or uses_host_options(args)):
+        return None
+    return host_from_args(args, resolver=resolver)
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
@@ -259,6 +292,12 @@ def manifest_images(paths: Sequence[str]) -> list[str]:
     return images
 
 
+def _host_or_fail(args: argparse.Namespace) -> Host:
+    host = host_of(args)
+    assert host is not None  # the server watches it only when it was asked for
+    return host
+
+
 def _input_error(origin: str, message: str) -> RegresolveError:
     return RegresolveError(f"{origin}: {message}")
 
@@ -313,10 +352,16 @@ def cmd_review(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     resolver = _resolver(args)
     options = judgement(args)
+    try:
+        host = host_of(args, resolver)
+    except InvalidConfig:
+        raise
+    except RegresolveError as err:  # PyYAML missing for registries.d
+        return _fail(str(err))
     counts = {"objects": 0, "skipped": 0, "allowed": 0, "warned": 0, "denied": 0}
     denied = False
     for item in items:
-        decision = decide(item.review, resolver, policy=policy, **options)
+        decision = decide(item.review, resolver, policy=policy, host=host, **options)
         denied = denied or not decision.allowed
         if decision.note and decision.allowed:
             counts["skipped"] += 1
@@ -386,6 +431,8 @@ def _write_json(item: ReviewInput, decision: Decision, out: TextIO) -> None:
             "verdict": image.verdict,
             "reason": image.reason,
         }
+        if image.context is not None:
+            line["context"] = context_dict(image.context)
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
@@ -443,7 +490,11 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         if args.policy is not None:
             path = args.policy
             policy = Watched([path], functools.partial(_load_policy, path))
-        server = Webhook(make_reloader, options, policy=policy, out=out)
+        host = None
+        first = host_of(args)
+        if first is not None:
+            host = Watched(host_paths(first), functools.partial(_host_or_fail, args))
+        server = Webhook(make_reloader, options, policy=policy, host=host, out=out)
     except InvalidConfig:
         raise
     except RegresolveError as err:

@@ -141,7 +141,7 @@ class Metrics:
         )
         for path, h in sorted(self.latency.items()):
             running = 0
-            for bound, n in zip(LATENCY_BUCKETS, h.buckets, strict=False):
+            for bound, n in zip(LATENCY_BUCKETS, h.buckets):
                 running += n
                 series("request_duration_seconds_bucket", {"path": path, "le": repr(bound)},
                        running)  # fmt: skip

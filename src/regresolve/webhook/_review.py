@@ -17,10 +17,12 @@ import attrs
 
 from regresolve._config import RegistriesConf
 from regresolve._errors import RegresolveError
+from regresolve._host import Host, PullContext
 from regresolve._policy import Policy
 from regresolve._profiles import Profile
 from regresolve._resolve import Resolver
 from regresolve.imageplan import ImagePlan, plan_image
+from regresolve.webhook._context import has_pull_secrets, unpullable
 from regresolve.webhook._sites import (
     UNPRINTABLE,
     WORKLOAD_TEMPLATE,
@@ -84,6 +86,10 @@ def review(
     deny_ambiguous_short_names: bool = False,
     short_name_mode: str | None = None,
     profile: Profile | None = None,
+    host: Host | None = None,
+    explicit_credentials: bool | None = None,
+    tls_verify: bool | None = None,
+    deny_unpullable: bool = False,
 ) -> dict[str, Any]:
     """Answer one AdmissionReview request.
 
@@ -105,6 +111,13 @@ def review(
             5.34.2); for a Kubernetes node, CRI-O of the cluster's version, e.g.
             ``regresolve.product_profile("crio-1.31")``: tag+digest images are pulled by
             digest, short names resolved with CRI-O's mode.
+        host: the nodes' pull context (``regresolve.load_host``; its files
+            only, the plans come from ``resolver``): an image whose every source fails
+            before any network access is warned about (denied with ``deny_unpullable``).
+        explicit_credentials: whether the pulls carry explicit credentials; None: when the
+            pod spec lists ``imagePullSecrets``.
+        tls_verify: podman's ``--tls-verify`` (None: each source's ``insecure``).
+        deny_unpullable: deny rather than warn about an image no source can serve.
 
     Returns:
         ``{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": {...}}``
@@ -119,6 +132,10 @@ def review(
         deny_ambiguous_short_names=deny_ambiguous_short_names,
         short_name_mode=short_name_mode,
         profile=profile,
+        host=host,
+        explicit_credentials=explicit_credentials,
+        tls_verify=tls_verify,
+        deny_unpullable=deny_unpullable,
     ).answer
 
 
@@ -134,12 +151,14 @@ class ImageVerdict:
         verdict: ``allowed``, ``warned`` (allowed, with warnings) or ``denied``.
         reason: the denial, or what the warnings say, joined with ``"; "`` ("" when allowed).
         target: the value the mutating answer writes in its place, or None.
+        context: the pull context of every source, when the judgement had the nodes' files.
     """
 
     site: ImageSite
     verdict: Verdict
     reason: str = ""
     target: str | None = None
+    context: PullContext | None = None
 
 
 @attrs.frozen
@@ -179,6 +198,10 @@ def decide(
     short_name_mode: str | None = None,
     profile: Profile | None = None,
     plans: MutableMapping[str, ImagePlan] | None = None,
+    host: Host | None = None,
+    explicit_credentials: bool | None = None,
+    tls_verify: bool | None = None,
+    deny_unpullable: bool = False,
 ) -> Decision:
     """:func:`review`, with a verdict per image (same arguments; never raises).
 
@@ -216,6 +239,7 @@ def decide(
             short_name_mode=short_name_mode,
             profile=profile,
             plans={} if plans is None else plans,
+            context=_ContextOptions(host, explicit_credentials, tls_verify, deny_unpullable),
         )
     except Malformed as err:
         note = f"malformed AdmissionReview: {err}"
@@ -264,6 +288,7 @@ def _review_request(
     short_name_mode: str | None,
     profile: Profile | None,
     plans: MutableMapping[str, ImagePlan],
+    context: _ContextOptions,
 ) -> tuple[dict[str, Any], tuple[ImageVerdict, ...], str]:
     operation = request.get("operation")
     if operation not in ("CREATE", "UPDATE"):
@@ -290,6 +315,9 @@ def _review_request(
                 known = set()
             sites = [s for s in sites if s.image not in known]
 
+    explicit = context.explicit_credentials
+    if explicit is None:
+        explicit = context.host is not None and has_pull_secrets(kind, obj)
     verdicts: list[ImageVerdict] = []
     denials: list[str] = []
     warnings: list[str] = []
@@ -308,10 +336,17 @@ def _review_request(
                 resolver, site.image, short_name_mode=short_name_mode, profile=profile
             )
             plans[site.image] = image
+        ctx = None
+        if context.host is not None:
+            ctx = context.host.context_of(
+                image, explicit_credentials=explicit, tls_verify=context.tls_verify
+            )
         verdict = _judge(image, site.label, policy, deny_ambiguous)
+        if verdict.denial is None and ctx is not None:
+            verdict = _with_context(verdict, ctx, site.label, context.deny_unpullable)
         if verdict.denial is not None:
             denials.append(f"{where}: {verdict.denial}")
-            verdicts.append(ImageVerdict(site, "denied", verdict.denial))
+            verdicts.append(ImageVerdict(site, "denied", verdict.denial, context=ctx))
             continue
         warnings.extend(verdict.warnings)
         target = _target(image, mutate)
@@ -326,6 +361,7 @@ def _review_request(
                 "warned" if verdict.warnings else "allowed",
                 clip("; ".join(verdict.reasons), MAX_MESSAGE_LENGTH),
                 target,
+                ctx,
             )
         )
 
@@ -353,6 +389,28 @@ class _Verdict:
     denial: str | None
     warnings: tuple[str, ...] = ()  # as sent: prefixed with the site's label, within limits
     reasons: tuple[str, ...] = ()  # the same findings, one each, for logs and reports
+
+
+@attrs.frozen
+class _ContextOptions:
+    host: Host | None
+    explicit_credentials: bool | None
+    tls_verify: bool | None
+    deny_unpullable: bool
+
+
+def _with_context(verdict: _Verdict, ctx: PullContext, label: str, deny: bool) -> _Verdict:
+    """The verdict with what the pull context adds: an image no source can serve."""
+    why = unpullable(ctx, MAX_MESSAGE_LENGTH)
+    if why is None:
+        return verdict
+    if deny:
+        return _Verdict(why)
+    return _Verdict(
+        None,
+        (*verdict.warnings, clip(f"{label}: {why}", MAX_WARNING_LENGTH)),
+        (*verdict.reasons, why),
+    )
 
 
 def _judge(

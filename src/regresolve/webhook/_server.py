@@ -10,14 +10,16 @@ Routes (on the path only; any query string is accepted, the API server adds
 * ``GET /metrics``: Prometheus text format (:mod:`regresolve.webhook._metrics`).
 
 Inputs follow their files without a restart: registries.conf, its drop-ins and the alias
-cache through a :class:`regresolve.Reloader`, policy.json and the certificate/key pair through
+cache through a :class:`regresolve.Reloader`, policy.json, the certificate/key pair and (with
+the pull context) the nodes' auth files, certificate directories and registries.d through
 :class:`~regresolve.webhook._watch.Watched`.  A broken new version is logged, counted and
 ignored: the last good one stays in use.
 
 Every admission request writes one JSON line per judged image to stderr (uid, namespace,
-kind, name, image, verdict, reason, latency), or one line without an image when nothing was
-judged.  Request bodies, user names and object contents other than those fields are never
-logged.  SIGTERM (and SIGINT) stop the server gracefully: ``/readyz`` turns 503, after
+kind, name, image, verdict, reason, latency, and with the pull context the image's
+``context``: no secret, see :mod:`regresolve._creds`), or one line without an image when
+nothing was judged.  Request bodies, user names and object contents other than those fields
+are never logged.  SIGTERM (and SIGINT) stop the server gracefully: ``/readyz`` turns 503, after
 ``shutdown_delay`` the listener closes, idle connections are closed and requests in progress
 are answered before the process exits.
 """
@@ -41,10 +43,12 @@ import attrs
 from regresolve import __version__
 from regresolve._atomic import write_atomic
 from regresolve._errors import RegresolveError
+from regresolve._host import Host
 from regresolve._policy import Policy
 from regresolve._reload import Reloader
 from regresolve._resolve import Resolver
 from regresolve.imageplan import ImagePlan
+from regresolve.webhook._context import context_dict
 from regresolve.webhook._http import HTTPServer, Limits, Request, Response
 from regresolve.webhook._metrics import Metrics
 from regresolve.webhook._review import Decision, Mutate, decide
@@ -137,9 +141,12 @@ class WebhookApp:
         options: ServeOptions,
         metrics: Metrics,
         log: Logger,
+        *,
+        host: Callable[[], Host | None] = lambda: None,
     ) -> None:
         self._resolver = resolver
         self._policy = policy
+        self._host = host
         self._mutate = options.mutate
         self._judgement = dict(options.judgement)
         self.metrics = metrics
@@ -190,6 +197,7 @@ class WebhookApp:
             mutate=self._mutate if request.path == "/mutate" else "off",
             policy=self._policy(),
             plans=self._plans,
+            host=self._host(),
             **self._judgement,
         )
         payload = json.dumps(decision.answer, separators=(",", ":")).encode()
@@ -216,16 +224,18 @@ class WebhookApp:
                 reason = response.get("status", {}).get("message", reason)
             items = [{"image": None, "container": None, "verdict": verdict, "reason": reason}]
         else:
-            items = [
-                {
+            items = []
+            for image in decision.images:
+                item: dict[str, Any] = {
                     "image": image.site.image[:512],
                     "container": image.site.label,
                     "verdict": image.verdict,
                     "reason": image.reason,
                     "target": image.target,
                 }
-                for image in decision.images
-            ]
+                if image.context is not None:
+                    item["context"] = context_dict(image.context)
+                items.append(item)
         self._log.decisions(common, items)
 
 
@@ -255,15 +265,18 @@ class Webhook:
         options: ServeOptions,
         *,
         policy: Watched[Policy] | None = None,
+        host: Watched[Host] | None = None,
         log: Logger | None = None,
         out: TextIO | None = None,
     ) -> None:
         """``make_reloader(on_reload=..., on_error=...)`` builds the registries.conf
         :class:`~regresolve.Reloader` (its first load raising :class:`InvalidConfig`);
-        ``policy`` follows policy.json; the certificate pair is loaded here (``ssl.SSLError``
+        ``policy`` follows policy.json, ``host`` the nodes' pull-context files (certs.d,
+        auth files, registries.d); the certificate pair is loaded here (``ssl.SSLError``
         or ``OSError`` when it cannot be)."""
         self.options = options
         self.policy = policy
+        self.host = host
         self.log = log or Logger()
         self._out = out
         self.metrics = Metrics(__version__)
@@ -280,6 +293,7 @@ class Webhook:
             options,
             self.metrics,
             self.log,
+            host=(lambda: None) if host is None else (lambda: host.value),
         )
         self.http = HTTPServer(self.app.handle, options.limits, self.metrics.error)
         self.metrics.connections = lambda: len(self.http.connections)
@@ -340,6 +354,16 @@ class Webhook:
                 else:
                     self.log("error", "policy reload failed; keeping the last good one",
                              source="policy", error=str(err))  # fmt: skip
+        if self.host is not None:
+            result = self.host.check()
+            if result is not None:
+                ok, err = result
+                self.metrics.reload("host", ok)
+                if ok:
+                    self.log("info", "configuration reloaded", source="host")
+                else:
+                    self.log("error", "pull-context reload failed; keeping the last good one",
+                             source="host", error=str(err))  # fmt: skip
         loop = asyncio.get_running_loop()
         self._timer = loop.call_later(self.options.reload_interval, self._check_files)
 
