@@ -63,6 +63,7 @@ __all__ = [
     "load_host",
     "program_auth_file",
     "pull_context_to_dict",
+    "source_context_to_dict",
 ]
 
 USER_POLICY = ".config/containers/policy.json"
@@ -419,7 +420,8 @@ def host_paths(host: Host) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def _source_to_dict(s: SourceContext) -> dict[str, Any]:
+def source_context_to_dict(s: SourceContext) -> dict[str, Any]:
+    """One source of a pull context as JSON-ready data (no secret: names and keys only)."""
     return {
         "reference": s.reference,
         "logical": s.logical,
@@ -437,7 +439,7 @@ def pull_context_to_dict(ctx: PullContext) -> dict[str, Any]:
     "policy_error", "error"}``."""
     return {
         "image": image_plan_to_dict(ctx.plan),
-        "sources": [_source_to_dict(s) for s in ctx.sources],
+        "sources": [source_context_to_dict(s) for s in ctx.sources],
         "policy": None if ctx.policy is None else ctx.policy.to_dict(),
         "policy_error": ctx.policy_error,
         "error": ctx.error,

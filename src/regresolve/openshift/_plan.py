@@ -30,7 +30,7 @@ import attrs
 from regresolve._config import RegistriesConf
 from regresolve._errors import InvalidConfig
 from regresolve._files import host_errno
-from regresolve._host import SourceContext, load_host
+from regresolve._host import SourceContext, load_host, source_context_to_dict
 from regresolve._plan import PullPlan, PullSource
 from regresolve._policy import Policy, PolicyVerdict, parse_policy
 from regresolve._profiles import Profile, profile_to_dict
@@ -154,7 +154,7 @@ class NodePlan:
                 "policy_error": self.policy_error,
                 "error": self.pull_error,
                 "ca_directories": list(self.ca_directories),
-                "sources": [_source_context_dict(s) for s in self.sources],
+                "sources": [source_context_to_dict(s) for s in self.sources],
             },
         }
 
@@ -251,18 +251,6 @@ class NodePlan:
         if ctx.error is not None:
             out.append(f"     fails: {ctx.error}")
         return out
-
-
-def _source_context_dict(s: SourceContext) -> dict[str, Any]:
-    return {
-        "reference": s.reference,
-        "logical": s.logical,
-        "mirror": s.mirror,
-        "tls": s.tls.to_dict(),
-        "credentials": s.credentials.to_dict(),
-        "signatures": s.signatures.to_dict(),
-        "error": s.error,
-    }
 
 
 def _policy_name(path: str) -> str:
