@@ -46,7 +46,7 @@ def test_superlinear_growth(benchmark: Any, name: str) -> None:
     benchmark.extra_info.update(
         {"sizes_kib": sizes, "seconds": times, "growth": ratio, "size_ratio": size_ratio}
     )
-    shown = ", ".join(f"{n} KiB: {t * 1000:.1f} ms" for n, t in zip(sizes, times, strict=True))
+    shown = ", ".join(f"{n} KiB: {t * 1000:.1f} ms" for n, t in zip(sizes, times))
     print(
         f"\n{name}: {shown}; growth {ratio:.1f}x for {size_ratio:.0f}x the input "
         f"(linear {size_ratio:.0f}x, quadratic {size_ratio**2:.0f}x)"

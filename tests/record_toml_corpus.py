@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from support.oracle import Oracle  # noqa: E402
+from support.pycompat import strict_zip  # noqa: E402
 from support.strategies_toml import ISSUE_CLASSES, documents_from_seed  # noqa: E402
 
 SEED = 20261201
@@ -71,7 +72,7 @@ def main() -> int:
             }
         )
     ]
-    for (name, data), answer in zip(todo, answers, strict=True):
+    for (name, data), answer in strict_zip(todo, answers):
         lines.append(
             json.dumps(
                 {

@@ -36,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from support.oracle_eras import EraOracle  # noqa: E402
+from support.pycompat import strict_zip  # noqa: E402
 from support.strategies_toml import ISSUE_CLASSES  # noqa: E402
 from support.strategies_toml_eras import (  # noqa: E402
     ERA_CLASSES,
@@ -79,7 +80,7 @@ def differing_corpus_cases(oracle: EraOracle) -> list[tuple[str, bytes]]:
     entries = [json.loads(line) for line in lines]
     docs = [base64.b64decode(e["data_b64"]) for e in entries]
     out = []
-    for entry, data, answer in zip(entries, docs, answers(oracle, docs), strict=True):
+    for entry, data, answer in strict_zip(entries, docs, answers(oracle, docs)):
         recorded = dict(entry["answer"])
         recorded.pop("key_info", None)
         if era_answer(answer) != era_answer(recorded):
@@ -121,7 +122,7 @@ def main() -> int:
         "cases": len(todo),
     }
     lines = [json.dumps(header)]
-    for (name, data), answer in zip(todo, found, strict=True):
+    for (name, data), answer in strict_zip(todo, found):
         lines.append(
             json.dumps(
                 {

@@ -39,6 +39,7 @@ from regresolve.openshift import (
     render,
     write_node_files,
 )
+from support.pycompat import strict_zip
 
 pytestmark = pytest.mark.oracle
 
@@ -172,7 +173,7 @@ def _config_agrees(oracle: Any, files: NodeFiles, refs: list[str]) -> int:
         node[CONF], dropins, path=CONF, dropin_dir=DROPIN_DIR
     )
     resolver = regresolve.Resolver(conf)
-    for ref, go in zip(refs, answer["plans"], strict=True):
+    for ref, go in strict_zip(refs, answer["plans"]):
         try:
             plan = resolver.plan(ref)
         except regresolve.RegresolveError as e:
@@ -199,14 +200,14 @@ def _hostctx_agrees(oracle: Any, tree: Path, files: NodeFiles, refs: list[str]) 
     answer = oracle.hostctx(str(tree), refs, **fields)
     assert answer["config_error"] is None, answer["config_error"]
     compared = 0
-    for ref, go in zip(refs, answer["plans"], strict=True):
+    for ref, go in strict_zip(refs, answer["plans"]):
         ours = plan_in_root(str(tree), ref, profile=profile)
         if go["error"] is not None:
             assert ours.error is not None, (ref, go["error"])
             continue
         assert ours.pull_error == go["registries_d_error"], ref
         assert [s.reference for s in ours.sources] == [s["reference"] for s in go["sources"]], ref
-        for mine, theirs in zip(ours.sources, go["sources"], strict=True):
+        for mine, theirs in strict_zip(ours.sources, go["sources"]):
             w = (ref, theirs["reference"])
             assert mine.tls.cert_dir == theirs["cert_dir"], w
             assert mine.tls.error == theirs["certs_error"], w

@@ -5,7 +5,9 @@ Go's answer for every code point, whatever Unicode version the Python interprete
 
 * `go_quote`: ``strconv.Quote`` / ``%q``, with Go 1.23's ``IsPrint`` table (Unicode
   15.0) carried here as data, never Python's ``str.isprintable``;
-* `go_lower` / `is_go_lowercase`: ``strings.ToLower`` (simple case mapping);
+* `is_go_printable`: ``strconv.IsPrint`` of every character, from the same table;
+* `go_lower` / `is_go_lowercase`: ``strings.ToLower`` (simple case mapping), with Go 1.23's
+  ``unicode.ToLower`` table carried here as data too;
 * `fold`: the part of ``strings.EqualFold`` that decides whether a TOML key names an
   (ASCII) struct field, as BurntSushi/toml matches keys to fields;
 * `go_key`: BurntSushi's ``toml.Key.String()``, the dotted key in its messages;
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+from collections.abc import Mapping
 from typing import Final
 
 __all__ = [
@@ -27,26 +31,94 @@ __all__ = [
     "go_lower",
     "go_quote",
     "is_go_lowercase",
+    "is_go_printable",
     "toml_quote",
 ]
 
 
 # -- strings.ToLower --------------------------------------------------------------------
 
-# Go's strings.ToLower maps rune by rune with unicode.ToLower (simple case mapping).  Python's
-# str.lower uses the full mapping, which differs for U+0130 (Python: "i" + U+0307, Go: "i")
-# and for a final capital sigma (Python: U+03C2, Go: U+03C3).  Only these two differ.
+# Go's strings.ToLower maps rune by rune with unicode.ToLower: the simple, context-free case
+# mapping of Go 1.23's tables (Unicode 15.0).  Python's str.lower differs in three ways: it
+# uses the full mapping (U+0130 becomes "i" + U+0307; Go gives "i"), it has a final-sigma
+# rule (U+03A3 at the end of a word becomes U+03C2; Go always gives U+03C3), and its tables
+# follow the interpreter (Unicode 13.0 in Python 3.9 and 3.10 lacks 40 of Go's mappings, e.g.
+# U+2C2F and U+10570..U+10595).  So the mapping is carried here as data: Go's CaseRanges
+# with a lower-case delta, "lo hi delta" in hex/decimal, where "ul" marks an alternating
+# upper/lower sequence (even offsets are upper case, each maps to the next code point).
+# Generated from Go 1.23's unicode/tables.go; tests/test_gotext.py rebuilds the mapping from
+# that file, when the Go toolchain is installed, and compares every code point.
+_GO_LOWER_RANGES: Final = (
+    "41 5a 32 c0 d6 32 d8 de 32 100 12f ul 130 130 -199 132 137 ul 139 148 ul 14a 177 ul "
+    "178 178 -121 179 17e ul 181 181 210 182 185 ul 186 186 206 187 188 ul 189 18a 205 "
+    "18b 18c ul 18e 18e 79 18f 18f 202 190 190 203 191 192 ul 193 193 205 194 194 207 "
+    "196 196 211 197 197 209 198 199 ul 19c 19c 211 19d 19d 213 19f 19f 214 1a0 1a5 ul "
+    "1a6 1a6 218 1a7 1a8 ul 1a9 1a9 218 1ac 1ad ul 1ae 1ae 218 1af 1b0 ul 1b1 1b2 217 "
+    "1b3 1b6 ul 1b7 1b7 219 1b8 1b9 ul 1bc 1bd ul 1c4 1c4 2 1c5 1c5 1 1c7 1c7 2 1c8 1c8 1 "
+    "1ca 1ca 2 1cb 1cb 1 1cd 1dc ul 1de 1ef ul 1f1 1f1 2 1f2 1f2 1 1f4 1f5 ul 1f6 1f6 -97 "
+    "1f7 1f7 -56 1f8 21f ul 220 220 -130 222 233 ul 23a 23a 10795 23b 23c ul 23d 23d -163 "
+    "23e 23e 10792 241 242 ul 243 243 -195 244 244 69 245 245 71 246 24f ul 370 373 ul "
+    "376 377 ul 37f 37f 116 386 386 38 388 38a 37 38c 38c 64 38e 38f 63 391 3a1 32 3a3 3ab 32 "
+    "3cf 3cf 8 3d8 3ef ul 3f4 3f4 -60 3f7 3f8 ul 3f9 3f9 -7 3fa 3fb ul 3fd 3ff -130 400 40f 80 "
+    "410 42f 32 460 481 ul 48a 4bf ul 4c0 4c0 15 4c1 4ce ul 4d0 52f ul 531 556 48 "
+    "10a0 10c5 7264 10c7 10c7 7264 10cd 10cd 7264 13a0 13ef 38864 13f0 13f5 8 1c90 1cba -3008 "
+    "1cbd 1cbf -3008 1e00 1e95 ul 1e9e 1e9e -7615 1ea0 1eff ul 1f08 1f0f -8 1f18 1f1d -8 "
+    "1f28 1f2f -8 1f38 1f3f -8 1f48 1f4d -8 1f59 1f59 -8 1f5b 1f5b -8 1f5d 1f5d -8 "
+    "1f5f 1f5f -8 1f68 1f6f -8 1f88 1f8f -8 1f98 1f9f -8 1fa8 1faf -8 1fb8 1fb9 -8 "
+    "1fba 1fbb -74 1fbc 1fbc -9 1fc8 1fcb -86 1fcc 1fcc -9 1fd8 1fd9 -8 1fda 1fdb -100 "
+    "1fe8 1fe9 -8 1fea 1feb -112 1fec 1fec -7 1ff8 1ff9 -128 1ffa 1ffb -126 1ffc 1ffc -9 "
+    "2126 2126 -7517 212a 212a -8383 212b 212b -8262 2132 2132 28 2160 216f 16 2183 2184 ul "
+    "24b6 24cf 26 2c00 2c2f 48 2c60 2c61 ul 2c62 2c62 -10743 2c63 2c63 -3814 2c64 2c64 -10727 "
+    "2c67 2c6c ul 2c6d 2c6d -10780 2c6e 2c6e -10749 2c6f 2c6f -10783 2c70 2c70 -10782 "
+    "2c72 2c73 ul 2c75 2c76 ul 2c7e 2c7f -10815 2c80 2ce3 ul 2ceb 2cee ul 2cf2 2cf3 ul "
+    "a640 a66d ul a680 a69b ul a722 a72f ul a732 a76f ul a779 a77c ul a77d a77d -35332 "
+    "a77e a787 ul a78b a78c ul a78d a78d -42280 a790 a793 ul a796 a7a9 ul a7aa a7aa -42308 "
+    "a7ab a7ab -42319 a7ac a7ac -42315 a7ad a7ad -42305 a7ae a7ae -42308 a7b0 a7b0 -42258 "
+    "a7b1 a7b1 -42282 a7b2 a7b2 -42261 a7b3 a7b3 928 a7b4 a7c3 ul a7c4 a7c4 -48 "
+    "a7c5 a7c5 -42307 a7c6 a7c6 -35384 a7c7 a7ca ul a7d0 a7d1 ul a7d6 a7d9 ul a7f5 a7f6 ul "
+    "ff21 ff3a 32 10400 10427 40 104b0 104d3 40 10570 1057a 39 1057c 1058a 39 1058c 10592 39 "
+    "10594 10595 39 10c80 10cb2 64 118a0 118bf 32 16e40 16e5f 32 1e900 1e921 34 "
+)
+
+
+@functools.cache
+def _lower_table() -> Mapping[int, int]:
+    """Code point -> Go ``unicode.ToLower`` for every code point that lower-casing changes.
+
+    Built on first use (1,433 entries, for ``str.translate``); the result is read-only.
+    """
+    fields = _GO_LOWER_RANGES.split()
+    table: dict[int, int] = {}
+    for i in range(0, len(fields), 3):
+        lo, hi, delta = int(fields[i], 16), int(fields[i + 1], 16), fields[i + 2]
+        for r in range(lo, hi + 1):
+            to = lo + ((r - lo) | 1) if delta == "ul" else r + int(delta)
+            if to != r:
+                table[r] = to
+    return types.MappingProxyType(table)
+
+
+@functools.cache
+def _lowerable() -> frozenset[str]:
+    """The characters `go_lower` changes."""
+    return frozenset(map(chr, _lower_table()))
 
 
 def go_lower(s: str) -> str:
-    """Go ``strings.ToLower(s)`` (simple, context-free Unicode lowercasing)."""
+    """Go ``strings.ToLower(s)`` (simple, context-free Unicode lowercasing, Go 1.23 tables)."""
     if s.isascii():
         return s.lower()
-    if "\u0130" in s:
-        s = s.replace("\u0130", "i")
-    if "\u03a3" in s:
-        s = s.replace("\u03a3", "\u03c3")
-    return s.lower()
+    # The distinct characters to change, found at C speed; then a few replacements, or one
+    # translate (whose lookups of characters without a mapping are the slow part).
+    found = _lowerable().intersection(s)
+    if not found:
+        return s
+    if len(found) <= 8:
+        table = _lower_table()
+        for c in found:
+            s = s.replace(c, chr(table[ord(c)]))
+        return s
+    return s.translate(_lower_table())
 
 
 def is_go_lowercase(s: str) -> bool:
@@ -158,6 +230,12 @@ _GO_PRINTABLE_RANGES: Final = (
 )
 
 
+def _printable_class() -> str:
+    """The body of a character class of the printable ranges."""
+    bounds = [int(x, 16) for x in _GO_PRINTABLE_RANGES.split()]
+    return "".join(f"\\U{start:08x}-\\U{end:08x}" for start, end in zip(bounds[0::2], bounds[1::2]))
+
+
 @functools.cache
 def _needs_quoting() -> re.Pattern[str]:
     """Characters %q escapes: the non-printable ones, and the quote and backslash.
@@ -165,12 +243,23 @@ def _needs_quoting() -> re.Pattern[str]:
     Built on first use (compiling the 710-range class takes a few milliseconds, which
     ``import regresolve`` should not pay); the result is a constant.
     """
-    bounds = [int(x, 16) for x in _GO_PRINTABLE_RANGES.split()]
-    ranges = "".join(
-        f"\\U{start:08x}-\\U{end:08x}"
-        for start, end in zip(bounds[0::2], bounds[1::2], strict=True)
-    )
-    return re.compile(f'[^{ranges}]|["\\\\]')
+    return re.compile(f'[^{_printable_class()}]|["\\\\]')
+
+
+@functools.cache
+def _unprintable() -> re.Pattern[str]:
+    """Characters Go's ``strconv.IsPrint`` refuses (built on first use, like the above)."""
+    return re.compile(f"[^{_printable_class()}]")
+
+
+def is_go_printable(s: str) -> bool:
+    """Whether Go's ``strconv.IsPrint`` holds for every character of ``s`` (Go 1.23 tables).
+
+    Like ``str.isprintable``, but the same on every Python version.
+    """
+    if s.isascii():
+        return s.isprintable()
+    return _unprintable().search(s) is None
 
 
 def _escape(c: str) -> str:
