@@ -20,6 +20,8 @@ from typing import Any, Final
 
 import attrs
 
+from regresolve._gotext import go_lower
+
 __all__ = ["ReviewInput", "admission_review", "review_inputs"]
 
 #: The resource (plural) of each kind that holds a pod spec; every one is namespaced.
@@ -66,7 +68,7 @@ def _resource(kind: str) -> str:
     known = _RESOURCES.get(kind)
     if known is not None:
         return known
-    lower = kind.lower()  # kinds that are not judged: a plausible plural is enough
+    lower = go_lower(kind)  # kinds that are not judged: a plausible plural is enough
     return lower + ("es" if lower.endswith("s") else "s")
 
 
