@@ -80,7 +80,7 @@ def test_wheel_metadata_has_license_and_classifiers(dists: dict[str, Path]) -> N
     assert "Operating System :: OS Independent" in classifiers
     assert "Programming Language :: Python :: 3.11" in classifiers
     assert "Typing :: Typed" in classifiers
-    assert meta["Requires-Python"] == ">=3.11"
+    assert meta["Requires-Python"] == ">=3.9"
     assert "regresolve/py.typed" in names
 
 

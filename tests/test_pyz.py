@@ -68,8 +68,6 @@ COMMANDS: list[list[str]] = [
 
 # The OpenShift objects of examples/openshift, as JSON (readable without PyYAML).
 OPENSHIFT_COMMANDS: list[list[str]] = [
-    ["openshift", "plan", "openshift-json", "quay.io/openshift-release-dev/ocp-release:4.18.1"],
-    ["openshift", "plan", "--json", "openshift-json", f"registry.redhat.io/ubi9/ubi@{DIGEST}"],
 ]
 
 
@@ -87,14 +85,14 @@ def _python39() -> str:
     return proc.stdout.strip()
 
 
-def _yaml_to_json(source: Path, target: Path) -> None:
+def _yaml_to_json(sources: list[Path], target: Path) -> None:
     yaml = pytest.importorskip("yaml")
     target.mkdir()
-    for path in sorted(source.rglob("*.yaml")):
+    for path in sources:
         docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
         if not docs:
             continue
-        name = "-".join(path.relative_to(source).with_suffix(".json").parts)
+        name = "-".join(path.relative_to(EXAMPLES).with_suffix(".json").parts)
         doc = docs[0] if len(docs) == 1 else {"apiVersion": "v1", "kind": "List", "items": docs}
         (target / name).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
 
@@ -116,7 +114,11 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(EXAMPLES / "registries.conf", etc / "registries.conf")
     shutil.copytree(EXAMPLES / "registries.conf.d", etc / "registries.conf.d")
     (work / "home").mkdir()
-    _yaml_to_json(EXAMPLES / "openshift", work / "openshift-json")
+    cluster = sorted((EXAMPLES / "openshift").glob("*.yaml"))
+    _yaml_to_json(cluster, work / "openshift-json")
+    # Sigstore policies render a registries.d file, which is YAML: reading it needs PyYAML.
+    sigstore = sorted((EXAMPLES / "openshift" / "sigstore").glob("*.yaml"))
+    _yaml_to_json(cluster + sigstore, work / "openshift-sigstore-json")
     return work
 
 
@@ -174,6 +176,18 @@ def test_pyz_without_pyyaml_says_so(scratch: Path) -> None:
     )  # fmt: skip
     assert code == 2
     assert b"PyYAML" in err, err
+    assert b"Traceback" not in err
+
+
+def test_pyz_without_pyyaml_says_so_for_sigstore_policies(scratch: Path) -> None:
+    python39 = _python39()
+    code, _out, err = _run(
+        [python39, "-I", "-S", "regresolve.pyz", "openshift", "plan", "openshift-sigstore-json",
+         "quay.io/openshift-release-dev/ocp-release:4.18.1"],
+        scratch,
+    )  # fmt: skip
+    assert code == 2
+    assert b"needs PyYAML" in err, err
     assert b"Traceback" not in err
 
 
