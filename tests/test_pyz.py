@@ -66,8 +66,10 @@ COMMANDS: list[list[str]] = [
      "busybox", "nginx:1.25", "quay.io/prometheus/node-exporter:v1.8.2"],
 ]  # fmt: skip
 
-# The OpenShift objects of examples/openshift, as JSON (readable without PyYAML).
+# The OpenShift objects of examples/openshift, as JSON (readable without PyYAML).  Rendering
+# needs no YAML; `openshift plan` does (it reads the node's registries.d, see below).
 OPENSHIFT_COMMANDS: list[list[str]] = [
+    ["openshift", "render", "openshift-json", "--output", "rendered"],
 ]
 
 

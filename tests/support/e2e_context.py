@@ -43,14 +43,13 @@ import select
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from support.e2e_harness import REGISTRY_START_TIMEOUT, SUBPROCESS_TIMEOUT, Sandbox
+from support.e2e_harness import REGISTRY_START_TIMEOUT, SUBPROCESS_TIMEOUT, Sandbox, run_until_retry
 from support.e2e_tls import TLSMaterial
 
 HERE = Path(__file__).resolve().parent
@@ -385,37 +384,8 @@ def run_binary(
     """One pull (or inspect), stopped at podman's first retry notice if it prints one."""
     env = base_env(layout) | dict(inv.env)
     args = in_namespaces(sandbox, layout, tool_command(tool, ref, inv, passwords))
-    proc = subprocess.Popen(
-        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-    )
-    assert proc.stderr is not None
-    chunks: list[bytes] = []
-    tail = b""
-    stopped = False
-    deadline = time.monotonic() + SUBPROCESS_TIMEOUT + 15
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise subprocess.TimeoutExpired(args, SUBPROCESS_TIMEOUT + 15)
-            ready, _, _ = select.select([proc.stderr], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(proc.stderr.fileno(), 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            tail = (tail + chunk)[-4096:]
-            if not stopped and _RETRY_NOTICE in tail:
-                stopped = True
-                proc.terminate()
-        returncode = proc.wait(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=15)
-        proc.stderr.close()
-    return Run(returncode, b"".join(chunks).decode("utf-8", errors="replace"), stopped)
+    first = run_until_retry(args, env)
+    return Run(first.returncode, first.stderr, first.stopped_at_retry)
 
 
 # -- reading the debug log -----------------------------------------------------------------------

@@ -200,6 +200,45 @@ def _remove_stale_namespaces() -> None:
             subprocess.run(["ip", "netns", "delete", name], timeout=30, check=False)
 
 
+def run_until_retry(args: list[str], env: dict[str, str]) -> FirstRound:
+    """Run a binary with its stderr read as it comes; SIGTERM at its first retry notice.
+
+    podman 4.3.1 retries a pull three times, a second apart, when the last source failed
+    with a retryable error; only the first round matters, so the rest is not waited for.
+    """
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stderr is not None
+    chunks: list[bytes] = []
+    stopped = False
+    pending = b""
+    deadline = time.monotonic() + SUBPROCESS_TIMEOUT + 15
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(args, SUBPROCESS_TIMEOUT + 15)
+            ready, _, _ = select.select([proc.stderr], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(proc.stderr.fileno(), 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            pending = (pending + chunk)[-4096:]
+            if not stopped and _RETRY_NOTICE in pending:
+                stopped = True
+                proc.terminate()
+        returncode = proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=15)
+        proc.stderr.close()
+    return FirstRound(returncode, b"".join(chunks).decode("utf-8", errors="replace"), stopped)
+
+
 @dataclass
 class Sandbox:
     """A loopback-only network namespace plus the files every run shares."""
@@ -302,42 +341,7 @@ class Sandbox:
         SIGTERM (through ``timeout``, which passes it on) as soon as the notice appears.
         """
         args, env = self._tool_invocation(tool, ref, scenario_dir, rundir)
-        proc = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
-        assert proc.stderr is not None
-        chunks: list[bytes] = []
-        stopped = False
-        pending = b""
-        deadline = time.monotonic() + SUBPROCESS_TIMEOUT + 15
-        try:
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise subprocess.TimeoutExpired(args, SUBPROCESS_TIMEOUT + 15)
-                ready, _, _ = select.select([proc.stderr], [], [], left)
-                if not ready:
-                    continue
-                chunk = os.read(proc.stderr.fileno(), 65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                pending = (pending + chunk)[-4096:]
-                if not stopped and _RETRY_NOTICE in pending:
-                    stopped = True
-                    proc.terminate()
-            returncode = proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=15)
-            proc.stderr.close()
-        stderr = b"".join(chunks).decode("utf-8", errors="replace")
-        return FirstRound(returncode, stderr, stopped)
+        return run_until_retry(args, env)
 
     def _tool_invocation(
         self, tool: str, ref: str, scenario_dir: Path, rundir: Path
