@@ -38,29 +38,27 @@ def short_name_error(name: str) -> str | None:
         ref = parse_raw(name)
     except InvalidReference as e:
         return f"cannot parse short name: {go_quote(name)}: {e.go_message}"
-    q = go_quote(name)
     if ref.digest is not None:
-        return f"invalid short name {q}: must not contain digest"
+        return f"invalid short name {go_quote(name)}: must not contain digest"
     if ref.tag is not None:
-        return f"invalid short name {q}: must not contain tag"
+        return f"invalid short name {go_quote(name)}: must not contain tag"
     if _has_registry(ref.domain):
-        return f"invalid short name {q}: must not contain registry"
+        return f"invalid short name {go_quote(name)}: must not contain registry"
     return None
 
 
 def short_name_value(value: str) -> tuple[str | None, str | None]:
     """Go ``parseShortNameValue`` (R-SN-7): ``(normalized, None)`` or ``(None, error text)``."""
-    q = go_quote(value)
     try:
         ref = parse_raw(value)
     except InvalidReference as e:
-        return None, f"parsing alias {q}: {e.go_message}"
+        return None, f"parsing alias {go_quote(value)}: {e.go_message}"
     if ref.digest is not None:
-        return None, f"invalid alias {q}: must not contain digest"
+        return None, f"invalid alias {go_quote(value)}: must not contain digest"
     if ref.tag is not None:
-        return None, f"invalid alias {q}: must not contain tag"
+        return None, f"invalid alias {go_quote(value)}: must not contain tag"
     if not _has_registry(ref.domain):
-        return None, f"invalid alias {q}: must contain registry and repository"
+        return None, f"invalid alias {go_quote(value)}: must contain registry and repository"
     try:
         return parse_reference(value).name, None  # ParseNormalizedNamed, unwrapped errors
     except InvalidReference as e:

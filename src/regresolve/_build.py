@@ -144,10 +144,8 @@ def _raw_registry(*fields: object) -> RawRegistry:
 # -- postProcessRegistries (R-CONF-6..9) --------------------------------------------------
 
 
-def _post_process(
-    raw: RawFile, path: str, *, trim_mirrors: bool = True
-) -> tuple[list[Registry], dict[str, str]]:
-    """The validated registries, sorted by prefix, and prefix -> entry name (first seen).
+def _post_process(raw: RawFile, path: str, *, trim_mirrors: bool = True) -> list[Registry]:
+    """The validated registries, sorted by prefix (the first entry of each prefix kept).
 
     ``trim_mirrors``: a mirror's location is stored without its trailing ``/`` (5.35+);
     before, the validated copy was thrown away and the location kept as written.
@@ -155,10 +153,9 @@ def _post_process(
     entries = raw.registries or []
     v1 = raw.from_v1
     entry_name = "registries" if v1 else "registry"
-    # The group key (location, else prefix) of each entry -> the first entry with it; the
-    # conflict check below only runs when some key is shared.
-    first_of_group: dict[str, int] = {}
-    shared = False
+    # The group key (location, else prefix) of each entry; the conflict check below only
+    # runs when some key is shared.
+    groups: list[str] = []
     kept: dict[str, Registry] = {}
     for i, (raw_prefix, raw_location, insecure, pfm, mirrors, blocked, mbdo, proxy) in enumerate(
         entries
@@ -166,7 +163,7 @@ def _post_process(
         try:
             # parseLocation, inlined: this loop runs once per [[registry]].
             location = raw_location.rstrip("/")
-            if location.startswith(_SCHEMES):
+            if "://" in location and location.startswith(_SCHEMES):
                 raise ConfigProblem(
                     f"invalid location '{raw_location}': URI schemes are not supported"
                 )
@@ -188,32 +185,26 @@ def _post_process(
             made: tuple[Mirror, ...] = ()
             if mirrors:
                 made_list = []
-                for m in mirrors:
-                    mloc = m[0]
-                    mpfm = m[2]
+                for mloc, minsecure, mpfm, mproxy in mirrors:
                     # The common case in one test; any doubt goes to the full check,
                     # which raises Go's error for the first mirror that has one.
                     if (
                         not mloc
                         or mloc[-1] == "/"
-                        or mloc.startswith(_SCHEMES)
+                        or "://" in mloc
                         or mpfm not in PULL_FROM_MIRROR_VALUES
                         or (mbdo and mpfm != "")
                     ):
                         _check_mirrors(mirrors, prefix, mbdo, i)
-                    made_list.append(
-                        new_mirror(mloc.rstrip("/") if trim_mirrors else mloc, m[1], mpfm, m[3])
-                    )
+                        if trim_mirrors:
+                            mloc = mloc.rstrip("/")  # noqa: PLW2901
+                    made_list.append(new_mirror(mloc, minsecure, mpfm, mproxy))
                 made = tuple(made_list)
         except ConfigProblem as e:
             if e.entry is None:
                 e.entry = f"{entry_name}[{i}]"
             raise
-        group = location or prefix
-        if group in first_of_group:
-            shared = True
-        else:
-            first_of_group[group] = i
+        groups.append(location or prefix)
         if prefix not in kept:
             kept[prefix] = new_registry(
                 prefix,
@@ -226,7 +217,7 @@ def _post_process(
                 f"{entry_name}[{i}]",
                 proxy,
             )
-    if shared:
+    if len(set(groups)) < len(groups):
         _check_conflicts(entries)
 
     usr = raw.unqualified_search_registries
@@ -244,8 +235,7 @@ def _post_process(
                 raise
             usr[i] = reg
 
-    names = {p: r.entry for p, r in kept.items()}
-    return [kept[p] for p in sorted(kept)], names
+    return [kept[p] for p in sorted(kept)]
 
 
 def _check_conflicts(entries: list[RawRegistry]) -> None:
@@ -396,9 +386,7 @@ def _parse_file(data: str | bytes, path: str, *, dropin: bool, minor: int, toml:
         _raise(path, named_dropin, message, entry_of(e))
     try:
         _v1_or_v2(raw, dropin, minor)
-        registries, entries = _post_process(
-            raw, path, trim_mirrors=since(minor, "mirror-location-trimmed")
-        )
+        registries = _post_process(raw, path, trim_mirrors=since(minor, "mirror-location-trimmed"))
         mode = raw.short_name_mode
         if mode != "" and mode not in SHORT_NAME_MODES:
             raise ConfigProblem(f"invalid short-name mode: {go_quote(mode)}", "short-name-mode")
@@ -408,7 +396,7 @@ def _parse_file(data: str | bytes, path: str, *, dropin: bool, minor: int, toml:
                 raise ConfigProblem(
                     "Wildcarded prefix should be in the format: *.example.com. Current prefix"
                     f" {go_quote(p)} is incorrectly formatted",
-                    entries.get(p, "registry") + ".prefix",
+                    reg.entry + ".prefix",
                 )
         aliases: dict[str, Alias] = {}
         if raw.aliases:

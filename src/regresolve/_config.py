@@ -22,7 +22,13 @@ from regresolve._model import (
     Registry,
     ShortNameMode,
 )
-from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
+from regresolve._profiles import (
+    DEFAULT_MINOR,
+    DEFAULT_VERSION,
+    canonical_version,
+    parse_version,
+    since,
+)
 from regresolve._tomldecode import toml_for_containers_image
 from regresolve._write import dump_registries_conf
 
@@ -137,13 +143,14 @@ def merge(
     it does not set one; from 5.40 the merge starts empty and only a file that sets the
     list becomes its origin.
     """
+    minor = DEFAULT_MINOR if version == DEFAULT_VERSION else parse_version(version)[0]
     files: list[str] = []
     if main is not None:
         files.append(main.path)
         registries = main.registries
         usr = main.unqualified_search_registries
         origin = main.path
-        if usr is None and since(parse_version(version)[0], "configfile-discovery"):
+        if usr is None and since(minor, "configfile-discovery"):
             origin = ""
         helpers = main.credential_helpers
         mode = main.short_name_mode
@@ -181,7 +188,7 @@ def merge(
         files=tuple(files),
         containers_image=version,
         source_description=source_description,
-        toml=toml or toml_for_containers_image(parse_version(version)[0]),
+        toml=toml or toml_for_containers_image(minor),
     )
 
 

@@ -38,13 +38,10 @@ __all__ = [
 ]
 
 
-class RawMirror(NamedTuple):
-    """One decoded ``[[registry.mirror]]`` (Go ``Endpoint``), before validation."""
-
-    location: str
-    insecure: bool
-    pull_from_mirror: str
-    namespace_proxy: str = ""  # 5.41+
+#: One decoded ``[[registry.mirror]]`` (Go ``Endpoint``), before validation: location,
+#: insecure, pull-from-mirror, namespace-proxy (5.41+, else ``""``).  A plain tuple: a file
+#: of 100,000 entries makes a few hundred thousand of them.
+RawMirror = tuple[str, bool, str, str]
 
 
 class RawRegistry(NamedTuple):
@@ -310,7 +307,7 @@ def _mirror(d: Any, ctx: tuple[str, ...], nsp: bool) -> RawMirror:
             pfm = _str(v, (*ctx, k))
         elif f == 3:
             proxy = _str(v, (*ctx, k))
-    return RawMirror(location, insecure, pfm, proxy)
+    return (location, insecure, pfm, proxy)
 
 
 _new_tuple = tuple.__new__
@@ -341,7 +338,7 @@ def _mirrors_quick(v: Any) -> list[RawMirror] | None:
                 insecure = x
             else:
                 return None
-        mirrors.append(_new_tuple(RawMirror, (location, insecure, pfm, "")))
+        mirrors.append((location, insecure, pfm, ""))
     return mirrors
 
 

@@ -11,7 +11,7 @@ The allowed values of the enumerated keys are defined here once, for every modul
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
@@ -43,8 +43,14 @@ PULL_FROM_MIRROR_VALUES: Final = frozenset(("", "all", "digest-only", "tag-only"
 DEFAULT_CREDENTIAL_HELPERS: Final = ("containers-auth.json",)
 
 
-@attrs.frozen
-class Mirror:
+class _MirrorSlots:
+    # The storage of Mirror, in a base class so that new_mirror can fill a mutable twin of
+    # the same layout and then switch its class (as regresolve._reference does).
+    __slots__ = ("insecure", "location", "namespace_proxy", "pull_from_mirror")
+
+
+@attrs.frozen(slots=True, weakref_slot=False)
+class Mirror(_MirrorSlots):
     """One ``[[registry.mirror]]`` endpoint.
 
     Attributes:
@@ -61,8 +67,23 @@ class Mirror:
     namespace_proxy: str = ""
 
 
-@attrs.frozen
-class Registry:
+class _RegistrySlots:
+    # The storage of Registry (see _MirrorSlots).
+    __slots__ = (
+        "blocked",
+        "entry",
+        "insecure",
+        "location",
+        "mirror_by_digest_only",
+        "mirrors",
+        "namespace_proxy",
+        "origin",
+        "prefix",
+    )
+
+
+@attrs.frozen(slots=True, weakref_slot=False)
+class Registry(_RegistrySlots):
     """One ``[[registry]]`` table after validation and merging.
 
     Attributes:
@@ -108,36 +129,50 @@ class Alias:
     origin: str = attrs.field(default="", eq=False)
 
 
-def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(getattr(cls, n).__set__ for n in names)
+class _BuildingMirror(_MirrorSlots):
+    """A mutable twin of Mirror with the same layout."""
+
+    __slots__ = ()
+    location: str
+    insecure: bool
+    pull_from_mirror: str
+    namespace_proxy: str
+
+
+class _BuildingRegistry(_RegistrySlots):
+    """A mutable twin of Registry with the same layout."""
+
+    __slots__ = ()
+    prefix: str
+    location: str
+    insecure: bool
+    blocked: bool
+    mirror_by_digest_only: bool
+    mirrors: tuple[Mirror, ...]
+    origin: str
+    entry: str
+    namespace_proxy: str
 
 
 _new = object.__new__
-_MIRROR_SET: Final = _slot_setters(
-    Mirror, ("location", "insecure", "pull_from_mirror", "namespace_proxy")
-)
-_REGISTRY_SET: Final = _slot_setters(
-    Registry,
-    ("prefix", "location", "insecure", "blocked", "mirror_by_digest_only", "mirrors", "origin",
-     "entry", "namespace_proxy"),
-)  # fmt: skip
 
 
 def new_mirror(
     location: str, insecure: bool, pull_from_mirror: str, namespace_proxy: str
 ) -> Mirror:
-    """``Mirror(...)`` for the loader's hot loop: the same object, a third cheaper to make.
+    """``Mirror(...)`` for the loader's hot loop: the same object, half the cost.
 
-    Every argument is given and already validated (the loader checked it), so this fills
-    the slots directly instead of going through attrs' ``__init__``.
+    Every argument is given and already validated (the loader checked it).  attrs' frozen
+    ``__init__`` stores each field through ``object.__setattr__``; plain stores on the mutable
+    twin followed by a ``__class__`` switch are cheaper (about 175 ns instead of 310 ns).
     """
-    m = _new(Mirror)
-    a, b, c, d = _MIRROR_SET
-    a(m, location)
-    b(m, insecure)
-    c(m, pull_from_mirror)
-    d(m, namespace_proxy)
-    return m
+    m = _new(_BuildingMirror)
+    m.location = location
+    m.insecure = insecure
+    m.pull_from_mirror = pull_from_mirror
+    m.namespace_proxy = namespace_proxy
+    m.__class__ = Mirror  # type: ignore[assignment]
+    return m  # type: ignore[return-value]
 
 
 def new_registry(  # noqa: PLR0917 - the fields in order, like Registry(...)
@@ -152,15 +187,15 @@ def new_registry(  # noqa: PLR0917 - the fields in order, like Registry(...)
     namespace_proxy: str,
 ) -> Registry:
     """``Registry(...)`` for the loader's hot loop (see :func:`new_mirror`)."""
-    r = _new(Registry)
-    a, b, c, d, e, f, g, h, i = _REGISTRY_SET
-    a(r, prefix)
-    b(r, location)
-    c(r, insecure)
-    d(r, blocked)
-    e(r, mirror_by_digest_only)
-    f(r, mirrors)
-    g(r, origin)
-    h(r, entry)
-    i(r, namespace_proxy)
-    return r
+    r = _new(_BuildingRegistry)
+    r.prefix = prefix
+    r.location = location
+    r.insecure = insecure
+    r.blocked = blocked
+    r.mirror_by_digest_only = mirror_by_digest_only
+    r.mirrors = mirrors
+    r.origin = origin
+    r.entry = entry
+    r.namespace_proxy = namespace_proxy
+    r.__class__ = Registry  # type: ignore[assignment]
+    return r  # type: ignore[return-value]

@@ -87,6 +87,10 @@ __all__ = [
 
 #: The first containers/image 5.MINOR built with each BurntSushi/toml dialect (go.mod).
 _FIRST_MINOR: Final = ((40, "1.6"), (35, "1.5"), (32, "1.4"), (26, "1.3"), (23, "1.2"))
+# The same, minor by minor (every load asks).
+_BY_MINOR: Final = {
+    minor: next(name for first, name in _FIRST_MINOR if minor >= first) for minor in range(23, 42)
+}
 
 
 def toml_for_containers_image(minor: int) -> str:
@@ -95,9 +99,10 @@ def toml_for_containers_image(minor: int) -> str:
     From the ``go.mod`` of each release (see the module docstring for the table and where it
     was read).  Raises ``ValueError`` outside 5.23 ... 5.41.
     """
-    if not 23 <= minor <= 41:
+    name = _BY_MINOR.get(minor)
+    if name is None:
         raise ValueError(f"containers/image 5.{minor}: only 5.23 ... 5.41 are known")
-    return next(name for first, name in _FIRST_MINOR if minor >= first)
+    return name
 
 
 def dialect_of(toml: str | Dialect) -> Dialect:

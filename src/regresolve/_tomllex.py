@@ -575,7 +575,7 @@ def text_of(data: bytes | str, dialect: Dialect = DIALECTS["1.4"]) -> str:
         text = data[1:] if utf8_bom and data.startswith("\ufeff") else data
         head = text[:6].encode("utf-8", "surrogatepass")[:6]
     else:
-        raw = bytes(data)
+        raw = data if type(data) is bytes else bytes(data)
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raw = raw[2:]
         elif utf8_bom and raw.startswith(b"\xef\xbb\xbf"):

@@ -31,20 +31,23 @@ Info = dict[Path, dict[str, tuple[int, str]]]
 
 _F_STR: Final = f"\"[^\"\\\\{NOT_TEXT}]*\"|'[^'{NOT_TEXT}]*'"
 _F_BARE: Final = r"[A-Za-z0-9_-]+"
-_F_END: Final = f"[ \\t]*(?:#[^{NOT_TEXT}]*)?(?:\\r?\\n|\\Z)"
+# The end of a line: a bare newline first (by far the most common), else blanks, a comment,
+# CRLF or the end of the text.
+_F_END: Final = f"(?:\\n|[ \\t]*(?:#[^{NOT_TEXT}]*)?(?:\\r?\\n|\\Z))"
 # One whole line of the shapes registries.conf files are made of: a bare key or a quoted key
 # without escapes, "=", a string without escapes, a boolean or a one-line array of such
 # strings; or an array-of-tables or table header with bare names; or a blank or comment
-# line.  Every group is non-empty when it takes part, so findall's "" and finditer's None
-# both mean "not this one".
+# line.  Three groups (fewer groups, faster matching): 1 the key as written (quotes
+# included), 2 the value as written, 3 the header's name, with one leading "[" for an
+# array of tables.  Every group is non-empty when it takes part, so findall's "" and
+# finditer's None both mean "not this one".
 _FAST_CORE: Final = (
     r"[ \t]*(?:"
-    f'(?:({_F_BARE})|"([^"\\\\{NOT_TEXT}]+)")[ \\t]*=[ \\t]*'  # 1, 2: the key
-    f"({_F_STR}|true|false"  # 3: the value
+    f'({_F_BARE}|"[^"\\\\{NOT_TEXT}]+")(?: = |[ \\t]*=[ \\t]*)'  # 1: the key
+    f"({_F_STR}|true|false"  # 2: the value
     f"|\\[[ \\t]*(?:(?:{_F_STR})[ \\t]*,[ \\t]*)*(?:(?:{_F_STR})[ \\t]*)?\\])"
     f"{_F_END}"
-    f"|\\[\\[({_F_BARE}(?:\\.{_F_BARE})*)\\]\\]{_F_END}"  # 4: [[a.b]]
-    f"|\\[({_F_BARE}(?:\\.{_F_BARE})*)\\]{_F_END}"  # 5: [a.b]
+    f"|\\[(\\[{_F_BARE}(?:\\.{_F_BARE})*\\]|{_F_BARE}(?:\\.{_F_BARE})*)\\]{_F_END}"  # 3
     f"|(?:#[^{NOT_TEXT}]*)?\\r?\\n"  # a blank or comment line
     r")"
 )
@@ -93,7 +96,7 @@ class Parser(Lexer):
     __slots__ = ("implicit", "info", "root", "stop", "table")
 
     def __init__(self, text: str, dialect: Dialect) -> None:
-        super().__init__(text, dialect)
+        Lexer.__init__(self, text, dialect)
         self.root: dict[str, Any] = {}
         self.info: Info = {}
         self.implicit: set[Path] = set()
@@ -228,64 +231,69 @@ class Parser(Lexer):
             if pos < 0:
                 return
 
-    def _rows(self, pos: int) -> Iterator[tuple[str | None, ...]]:
+    def _rows(self, pos: int) -> Iterator[tuple[str, str, str]]:
         """The fast path's rows from ``pos`` on; ``self.stop`` is where they stop."""
         for m in _FAST_LINE.finditer(self.text, pos):
             if m.end() == m.start():
                 self.stop = m.start()
                 return
-            yield m.groups()
+            yield m.groups("")  # type: ignore[misc]
         raise AssertionError("unreachable: the last alternative matches everywhere")
 
-    def _fast(self, rows: Iterable[tuple[str | None, ...]], line: int) -> None:
-        """Take the rows of the fast path, the first on ``line``, one line each."""
+    def _fast(self, rows: Iterable[tuple[str, str, str]], line: int) -> None:
+        """Take the rows of the fast path, the first on ``line``, one line each.
+
+        The context and its table are kept in locals and written back before anything
+        that reads them from ``self`` (the general path's methods) and at the end.
+        """
         root = self.root
         ctx = self.ctx
         table = self.table
         entries = self._info_of(ctx)
-        # header text -> its parts, their parent path and last part, the keyInfo entries
-        # of that parent and its own
-        headers: dict[str, tuple[Path, Path, str, dict[str, Any], dict[str, Any]]] = {}
-        line -= 1
-        for bare, quoted, val, aot, tbl in rows:
-            line += 1
-            key = bare or quoted
-            if key:
-                c = val[0]  # type: ignore[index]
+        # header as matched -> whether it is an array of tables, its parts, their parent
+        # path and last part, the keyInfo entries of that parent and its own
+        headers: dict[str, tuple[bool, Path, Path, str, dict[str, Any], dict[str, Any]]] = {}
+        for at, (written, val, header) in enumerate(rows, line):
+            if written:
+                key = written[1:-1] if written[0] == '"' else written
+                c = val[0]
                 if c in "\"'":
-                    value: Any = val[1:-1]  # type: ignore[index]
+                    value: Any = val[1:-1]
                     typ = STRING
                 elif c == "[":
-                    value = [a or b for a, b in _FAST_ITEM.findall(val)]  # type: ignore[arg-type]
+                    value = [a or b for a, b in _FAST_ITEM.findall(val)]
                     typ = ARRAY
                 else:
                     value = c == "t"
                     typ = BOOL
                 if key in table:
+                    self.ctx = ctx
+                    self.table = table
                     self.cur = key
-                    self.key_pos = self._line_start(line)
+                    self.key_pos = self._line_start(at)
                     if typ is ARRAY:
                         self._set_type(key, ARRAY, self.key_pos)
                     self._set_value(key, value)
                     self.cur = ""
                 else:
                     table[key] = value
-                entries[key] = (line, typ)
+                entries[key] = (at, typ)
                 continue
-            header = aot or tbl
             if not header:
                 continue  # a blank or comment line
             known = headers.get(header)
             if known is None:
-                parts = tuple(header.split("."))
+                aot = header[0] == "["
+                parts = tuple((header[1:-1] if aot else header).split("."))
                 known = headers[header] = (
+                    aot,
                     parts,
                     parts[:-1],
                     parts[-1],
                     self._info_of(parts[:-1]),
                     self._info_of(parts),
                 )
-            parts, parents, last, parent_entries, own_entries = known
+            aot, parts, parents, last, parent_entries, own_entries = known
             if aot:
                 # Another table of an array of tables whose parents are all tables
                 # already: what the general path would do, in short.
@@ -305,16 +313,19 @@ class Parser(Lexer):
                     if type(v) is TableArray:
                         table = {}
                         v.append(table)
-                        self.ctx = ctx = parts
-                        self.table = table
-                        parent_entries[last] = (line, ARRAY_HASH)
+                        ctx = parts
+                        parent_entries[last] = (at, ARRAY_HASH)
                         entries = own_entries
                         continue
-            self.key_pos = self._line_start(line)
-            self._open_table(parts, bool(aot), self.key_pos)
+            self.ctx = ctx
+            self.table = table
+            self.key_pos = self._line_start(at)
+            self._open_table(parts, aot, self.key_pos)
             ctx = self.ctx
             table = self.table
             entries = self._info_of(ctx)
+        self.ctx = ctx
+        self.table = table
 
     # -- the general path: one top-level item
 

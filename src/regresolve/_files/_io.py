@@ -84,20 +84,29 @@ def _read(path: str) -> bytes:
                 raise _FileError(
                     f"read {path}: not a regular file (a FIFO or socket)", missing=False
                 )
-            os.set_blocking(fd, True)
+            if not stat.S_ISREG(st.st_mode):
+                os.set_blocking(fd, True)  # O_NONBLOCK changes nothing for a regular file
             # Plain reads until the end (no buffered file object: most files are small and
             # read once).  A cap, so that /dev/zero or a runaway file cannot exhaust memory;
             # /dev/null (an empty configuration, a common idiom) still reads as empty.
+            # A regular file of known size is read in one call of its size plus one byte: a
+            # shorter answer is its end (Linux reads a regular file short only there), which
+            # saves the second read.  Everything else (pipes, devices, /proc files of size 0)
+            # is read in 64 KiB steps until a read returns nothing.
             chunks = []
             left = MAX_FILE_SIZE + 1
-            want = st.st_size + 1  # a regular file: all of it in one read, then the end
+            sized = stat.S_ISREG(st.st_mode) and st.st_size > 0
+            want = st.st_size + 1 if sized else 1 << 16
             while left > 0:
-                chunk = os.read(fd, min(left, max(want, 1 << 16)))
-                want = 0
+                ask = min(left, want)
+                chunk = os.read(fd, ask)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 left -= len(chunk)
+                if sized and len(chunk) < ask:
+                    break
+                want = 1 << 16
         finally:
             os.close(fd)
     except OSError as e:
