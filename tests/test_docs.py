@@ -241,9 +241,26 @@ def run_python(block: Block, namespace: dict[str, Any], scratch: dict[str, Any])
         os.environ.update(old_env)
 
 
-@pytest.mark.parametrize(
-    "page", PAGES_WITH_EXAMPLES, ids=[str(p.relative_to(ROOT)) for p in PAGES_WITH_EXAMPLES]
-)
+#: A page whose examples run more commands than this is in the slow lane: each command is a
+#: new interpreter (about 0.3 s with regresolve's imports), and the long walk-throughs take
+#: 1 to 6 s each.  The README's first screen stays in the quick lane.
+QUICK_PAGE_COMMANDS = 5
+
+
+def _command_count(page: Path) -> int:
+    return sum(
+        len(parse_console(b.text)) for b in examples(page) if not b.skip and b.lang == "console"
+    )
+
+
+def _page_param(page: Path) -> Any:
+    slow = page != ROOT / "README.md" and _command_count(page) > QUICK_PAGE_COMMANDS
+    return pytest.param(
+        page, id=str(page.relative_to(ROOT)), marks=[pytest.mark.slow] if slow else []
+    )
+
+
+@pytest.mark.parametrize("page", [_page_param(p) for p in PAGES_WITH_EXAMPLES])
 def test_page_examples_run(page: Path, scratch: dict[str, Any]) -> None:
     """Each page's console and python examples run in order and print what they show."""
     namespace: dict[str, Any] = {"__name__": "__docs__"}
