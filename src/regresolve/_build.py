@@ -161,12 +161,7 @@ def _post_process(raw: RawFile, path: str, *, trim_mirrors: bool = True) -> list
         entries
     ):
         try:
-            # parseLocation, inlined: this loop runs once per [[registry]].
-            location = raw_location.rstrip("/")
-            if "://" in location and location.startswith(_SCHEMES):
-                raise ConfigProblem(
-                    f"invalid location '{raw_location}': URI schemes are not supported"
-                )
+            location = parse_location(raw_location)
             if raw_prefix == "":
                 if location == "":
                     raise ConfigProblem("invalid condition: both location and prefix are unset")

@@ -22,13 +22,7 @@ from regresolve._model import (
     Registry,
     ShortNameMode,
 )
-from regresolve._profiles import (
-    DEFAULT_MINOR,
-    DEFAULT_VERSION,
-    canonical_version,
-    parse_version,
-    since,
-)
+from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
 from regresolve._tomldecode import toml_for_containers_image
 from regresolve._write import dump_registries_conf
 
@@ -143,7 +137,7 @@ def merge(
     it does not set one; from 5.40 the merge starts empty and only a file that sets the
     list becomes its origin.
     """
-    minor = DEFAULT_MINOR if version == DEFAULT_VERSION else parse_version(version)[0]
+    minor = parse_version(version)[0]
     files: list[str] = []
     if main is not None:
         files.append(main.path)

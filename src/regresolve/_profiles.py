@@ -93,6 +93,12 @@ def parse_version(text: str) -> tuple[int, int]:
     Raises:
         InvalidProfile: not a containers/image 5.x version, or outside 5.23 ... 5.41.
     """
+    if text == DEFAULT_VERSION:
+        return _DEFAULT_PARSED  # every load with the default release asks
+    return _parse_version(text)
+
+
+def _parse_version(text: str) -> tuple[int, int]:
     m = _VERSION_RE.fullmatch(text.strip())
     if m is None:
         raise InvalidProfile(
@@ -105,6 +111,9 @@ def parse_version(text: str) -> tuple[int, int]:
             f"5.{NEWEST_MINOR}"
         )
     return minor, int(m.group(2)) if m.group(2) is not None else -1
+
+
+_DEFAULT_PARSED: Final = _parse_version(DEFAULT_VERSION)
 
 
 def canonical_version(text: str) -> str:

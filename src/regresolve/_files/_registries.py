@@ -37,13 +37,7 @@ from regresolve._files._io import (
 )
 from regresolve._gotext import go_quote
 from regresolve._model import Alias
-from regresolve._profiles import (
-    DEFAULT_MINOR,
-    DEFAULT_VERSION,
-    canonical_version,
-    parse_version,
-    since,
-)
+from regresolve._profiles import DEFAULT_VERSION, canonical_version, parse_version, since
 from regresolve._tomldecode import toml_for_containers_image
 
 __all__ = [
@@ -340,11 +334,8 @@ def load_config(
         InvalidConfig: any file is unreadable or invalid; ``go_message`` is Go's full text.
         InvalidProfile: ``version`` is not a release regresolve models.
     """
-    if version:
-        version = canonical_version(version)
-        minor = parse_version(version)[0]
-    else:
-        version, minor = DEFAULT_VERSION, DEFAULT_MINOR
+    version = canonical_version(version) if version else DEFAULT_VERSION
+    minor = parse_version(version)[0]
     toml = toml or toml_for_containers_image(minor)
     if since(minor, "configfile-discovery"):
         return _load_configfile(path, dropin_dirs, home, env, root, version, minor, toml)
